@@ -1,0 +1,1 @@
+"""Shipmate's stand-in for the parts of the Azure ML SDK that entry scripts use at scoring time."""

@@ -1,0 +1,91 @@
+import os from 'node:os';
+
+import type { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+import { parseCommand } from '../../commands/parse-command.js';
+import type { ChatRequest } from '../../handlers/chat-request.js';
+import { handleCommand } from '../../handlers/handle-command.js';
+import type { HandlerDeps } from '../../handlers/handler-deps.js';
+import { JobNotifier } from '../../notify/job-notifier.js';
+import type { Logger } from '../../platform/logger.js';
+import { newRequestId } from '../../queue/job-id.js';
+import type { JobView } from '../../queue/job-view.js';
+import { errorReply } from '../error-reply.js';
+import { createConsoleStatusSink } from './console-status-sink.js';
+
+/** Options for {@link runSay}. */
+export interface RunSayOptions {
+  deps: HandlerDeps;
+  redis: Redis;
+  events: QueueEvents;
+  logger: Logger;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** How long to wait for a worker before saying none seems to run. */
+  workerHintMs?: number;
+}
+
+/**
+ * `shipmate say "<command>"`: one command as the local console user, through the same grammar,
+ * handlers, queue and notifications as chat. Resolves to the exit code: 0 when the command or
+ * its job succeeded, 1 otherwise.
+ */
+export async function runSay(text: string, options: RunSayOptions): Promise<number> {
+  const { deps, out, err } = options;
+  const user = os.userInfo().username;
+  const request: ChatRequest = {
+    platform: 'console',
+    userId: `console:${user}`,
+    userName: user,
+    channelId: 'console',
+    requestId: newRequestId(),
+    text,
+  };
+
+  let reply;
+  try {
+    reply = await handleCommand(parseCommand(text), request, deps);
+  } catch (error) {
+    err(errorReply(error, options.logger));
+    return 1;
+  }
+  if (reply.kind !== 'job') {
+    out(reply.text);
+    return 0;
+  }
+
+  const final = await follow(reply.jobId, options);
+  return final.state === 'succeeded' ? 0 : 1;
+}
+
+async function follow(jobId: string, options: RunSayOptions): Promise<JobView> {
+  return new Promise<JobView>((resolve) => {
+    const notifier = new JobNotifier({
+      queue: options.deps.queue,
+      events: options.events,
+      redis: options.redis,
+      sinks: [createConsoleStatusSink(options.out)],
+      logger: options.logger,
+      paceMs: 0,
+      only: (id) => id === jobId,
+      onFinal: (view) => {
+        clearInterval(poll);
+        clearTimeout(hint);
+        resolve(view);
+      },
+    });
+    notifier.start();
+
+    // Events may have fired before we listened; a slow poll covers that and any lost event.
+    void notifier.refresh(jobId);
+    const poll = setInterval(() => void notifier.refresh(jobId), 1_000);
+    const hint = setTimeout(() => {
+      void options.deps.queue.getWorkersCount().then((count) => {
+        if (count === 0) {
+          options.err('No worker is running: start `npm start` (or `shipmate worker`) to run it.');
+        }
+      });
+    }, options.workerHintMs ?? 3_000);
+  });
+}

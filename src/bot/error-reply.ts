@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+
+import { isShipmateError, userMessageOf } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+
+/**
+ * The chat reply for a failed command, the one place errors become words for a user. Input
+ * errors carry the usage line; unknown errors get a correlation id and go to the log.
+ */
+export function errorReply(error: unknown, logger: Logger): string {
+  const correlationId = randomUUID().slice(0, 8);
+  if (!isShipmateError(error)) {
+    logger.error({ err: error, correlationId }, 'command failed unexpectedly');
+    return userMessageOf(error, correlationId);
+  }
+
+  logger.warn({ code: error.code, correlationId }, 'command refused');
+  const usage = 'usage' in error && typeof error.usage === 'string' ? error.usage : undefined;
+  return usage ? `${error.userMessage}\nUsage: \`${usage}\`` : error.userMessage;
+}

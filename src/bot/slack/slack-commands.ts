@@ -1,0 +1,73 @@
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+
+import type { Command } from '../../commands/command.js';
+import { parseCommand } from '../../commands/parse-command.js';
+import type { ChatRequest, Reply } from '../../handlers/chat-request.js';
+import { handleCommand } from '../../handlers/handle-command.js';
+import type { HandlerDeps } from '../../handlers/handler-deps.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { errorReply } from '../error-reply.js';
+
+/** Options for {@link registerSlackCommands}. */
+export interface SlackCommandsOptions {
+  app: App;
+  deps: HandlerDeps;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * `/ml …`: parse (no I/O), acknowledge at once, then do the work. Parse errors ride on the
+ * ack as an ephemeral reply; everything found later is answered through the response URL.
+ */
+export function registerSlackCommands(options: SlackCommandsOptions): void {
+  const { app, deps, metrics } = options;
+
+  app.command('/ml', async ({ command, ack, respond }) => {
+    const started = performance.now();
+    const logger = options.logger.child({
+      platform: 'slack',
+      user: command.user_id,
+      channel: command.channel_id,
+      requestId: command.trigger_id,
+    });
+
+    let parsed: Command;
+    try {
+      parsed = parseCommand(command.text);
+    } catch (error) {
+      await ack({ response_type: 'ephemeral', text: errorReply(error, logger) });
+      metrics.ackSeconds.observe({ platform: 'slack' }, (performance.now() - started) / 1000);
+      return;
+    }
+    await ack();
+    metrics.ackSeconds.observe({ platform: 'slack' }, (performance.now() - started) / 1000);
+
+    try {
+      const reply = await handleCommand(parsed, requestOf(command), deps);
+      await deliver(reply, respond);
+    } catch (error) {
+      await respond({ response_type: 'ephemeral', text: errorReply(error, logger) }).catch(
+        (failure: unknown) => logger.warn({ err: failure }, 'could not answer through response URL'),
+      );
+    }
+  });
+}
+
+function requestOf(command: SlashCommand): ChatRequest {
+  return {
+    platform: 'slack',
+    userId: command.user_id,
+    userName: command.user_name,
+    channelId: command.channel_id,
+    requestId: command.trigger_id,
+    text: `/ml ${command.text}`.trim(),
+  };
+}
+
+/** Ephemeral and secret replies go only to the asker; a job's status follows in the channel. */
+async function deliver(reply: Reply, respond: RespondFn): Promise<void> {
+  if (reply.kind === 'job') return;
+  await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
+}

@@ -1,0 +1,143 @@
+import { QueueEvents } from 'bullmq';
+
+import { runSay } from './bot/console/run-say.js';
+import { createShipmate, redactUrl, type Role } from './main.js';
+import { loadConfig, type Config } from './platform/config.js';
+import { isShipmateError } from './platform/errors.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createRedis, waitUntilReady } from './platform/redis-connection.js';
+import { ensureRedis } from './platform/redis-launcher.js';
+import { SecretRegistry } from './platform/secret-registry.js';
+import { jobsQueueName, queuePrefix } from './queue/queue-names.js';
+
+const usage = `Usage: shipmate <command>
+  up                 chat ingress, workers, the local target and its gateway, in one process
+  serve              chat ingress only
+  worker             queue workers only
+  gateway            the scoring gateway (and the local target's model processes)
+  say "<command>"    one chat command from this terminal, e.g. shipmate say "model list"`;
+
+const roles: Record<string, readonly Role[]> = {
+  up: ['gateway', 'worker', 'serve'],
+  serve: ['serve'],
+  worker: ['worker'],
+  gateway: ['gateway'],
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'up', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (command !== 'say' && roles[command] === undefined) {
+    process.stderr.write(`Unknown command '${command}'.\n${usage}\n`);
+    return 2;
+  }
+
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${isShipmateError(error) ? error.userMessage : String(error)}\n`);
+    return 2;
+  }
+  const secrets = new SecretRegistry();
+  secrets.add(...config.secrets);
+
+  if (command === 'say') return say(rest.join(' '), config, secrets);
+  return serve(command, config, secrets);
+}
+
+async function serve(command: string, config: Readonly<Config>, secrets: SecretRegistry) {
+  const logger = createLogger({ level: config.logLevel, secrets });
+  const stopRedis =
+    command === 'up'
+      ? await ensureRedis({ url: config.redisUrl, home: config.home, logger })
+      : undefined;
+  const shipmate = createShipmate({ config, roles: roles[command] ?? [], logger, secrets });
+
+  let urls;
+  try {
+    urls = await shipmate.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    process.stderr.write(`${isShipmateError(error) ? error.userMessage : String(error)}\n`);
+    await shipmate.stop();
+    stopRedis?.();
+    return 1;
+  }
+  logger.info({ ...urls, redis: redactUrl(config.redisUrl), command }, 'shipmate started');
+  if (urls.ingressUrl) {
+    process.stderr.write(`Shipmate ingress on ${urls.ingressUrl} (Slack: /slack/events)\n`);
+  }
+  if (urls.gatewayUrl) {
+    process.stderr.write(`Scoring gateway on ${urls.gatewayUrl}/api/v1/service/<name>/score\n`);
+  }
+  if (command === 'up' && !config.slack) {
+    process.stderr.write(
+      'Slack is off (no SLACK_SIGNING_SECRET); drive it with: ./bin/shipmate.js say "help"\n',
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  logger.info('shutting down');
+  await shipmate.stop();
+  stopRedis?.();
+  return 0;
+}
+
+async function say(text: string, config: Readonly<Config>, secrets: SecretRegistry) {
+  if (text.trim() === '') {
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  // The terminal is for the conversation; only errors go to stderr unless LOG_LEVEL says.
+  const logger: Logger = createLogger({
+    level: process.env.LOG_LEVEL ?? 'error',
+    secrets,
+    destination: process.stderr,
+    pretty: false,
+  });
+  const shipmate = createShipmate({ config, roles: [], logger, secrets });
+  const redis = shipmate.redis;
+  try {
+    await waitUntilReady(redis, 5_000);
+  } catch {
+    process.stderr.write(
+      `Redis does not answer at ${redactUrl(config.redisUrl)}: start Shipmate with \`npm start\`.\n`,
+    );
+    await shipmate.stop();
+    return 1;
+  }
+
+  const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-say' });
+  const events = new QueueEvents(jobsQueueName, { connection, prefix: queuePrefix });
+  await events.waitUntilReady();
+  try {
+    return await runSay(text, {
+      deps: shipmate.deps,
+      redis,
+      events,
+      logger,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  } finally {
+    await events.close();
+    await connection.quit().catch(() => undefined);
+    await shipmate.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`shipmate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

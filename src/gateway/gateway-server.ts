@@ -1,0 +1,143 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { AuthMode } from '../registry/service-record.js';
+import type { ServiceKeys } from '../targets/target.js';
+import { GatewayError, sendError } from './gateway-error.js';
+import { bearerOf, matchesKey } from './key-check.js';
+import type { ModelClient } from './model-client.js';
+import { pickVersion, type RoutableVersion } from './version-picker.js';
+
+/** Where the gateway learns which services exist and where their replicas listen. */
+export interface RouteSource {
+  route(service: string): { auth: AuthMode; versions: RoutableVersion[] } | undefined;
+}
+
+/** Options for {@link createGatewayServer}. */
+export interface GatewayServerOptions {
+  routes: RouteSource;
+  /** The service's keys; the caller caches them. */
+  keys: (service: string) => Promise<ServiceKeys | undefined>;
+  models: ModelClient;
+  logger: Logger;
+  metrics: Metrics;
+  maxBodyBytes: number;
+}
+
+const scorePath = /^\/api\/v1\/service\/([a-z][a-z0-9-]{1,30}[a-z0-9])\/score\/?$/;
+const deploymentHeader = 'azureml-model-deployment';
+
+/**
+ * The scoring front end in Azure ML's AKS shape: checks the key, picks a version, forwards
+ * the body to a replica and answers with what the model returned. Every failure is a JSON
+ * error body naming the layer that failed.
+ */
+export function createGatewayServer(options: GatewayServerOptions): http.Server {
+  let turn = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const match = scorePath.exec(url.pathname);
+    if (match === null) {
+      throw new GatewayError(404, 'NotFound', 'Scoring is at POST /api/v1/service/<name>/score.');
+    }
+    const service = match[1] ?? '';
+    if (req.method !== 'POST') {
+      throw new GatewayError(405, 'MethodNotAllowed', 'Score with POST.');
+    }
+
+    const route = options.routes.route(service);
+    if (route === undefined) {
+      throw new GatewayError(404, 'ServiceNotFound', `There is no service named ${service}.`);
+    }
+    await authorize(service, route.auth, req.headers.authorization, options.keys);
+
+    const body = await readBody(req, options.maxBodyBytes);
+    const pinned = header(req, deploymentHeader);
+    const { version, port } = pickVersion(service, route.versions, pinned, turn++);
+    const started = performance.now();
+    res.setHeader(deploymentHeader, version.spec.name);
+
+    let status = 500;
+    try {
+      const answer = await options.models.score(port, body, version.spec.scoringTimeoutMs);
+      status = answer.status;
+      res.writeHead(answer.status, {
+        'content-type': answer.contentType,
+        'content-length': answer.body.length,
+      });
+      res.end(answer.body);
+    } catch (error) {
+      status = error instanceof GatewayError ? error.status : 500;
+      throw error;
+    } finally {
+      const labels = { service, version: version.spec.name };
+      options.metrics.scoringRequests.inc({ ...labels, status: String(status) });
+      options.metrics.scoringSeconds.observe(labels, (performance.now() - started) / 1000);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof GatewayError) {
+        const extra: Record<string, string> =
+          error.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+        sendError(res, error, extra);
+        if (error.status === 413) req.resume();
+        return;
+      }
+      options.logger.error({ err: error }, 'scoring request failed in the gateway');
+      sendError(res, new GatewayError(500, 'GatewayError', 'The gateway failed; see its log.'));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function authorize(
+  service: string,
+  auth: AuthMode,
+  header: string | undefined,
+  keys: GatewayServerOptions['keys'],
+): Promise<void> {
+  if (auth === 'none') return;
+
+  const presented = bearerOf(header);
+  if (presented === undefined) {
+    throw new GatewayError(401, 'Unauthorized', `Service ${service} needs Authorization: Bearer <key>.`);
+  }
+  const known = auth === 'key' ? await keys(service) : undefined;
+  if (known === undefined || !matchesKey(presented, known)) {
+    throw new GatewayError(401, 'Unauthorized', `That key does not open service ${service}.`);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError(413, 'BodyTooLarge', `Scoring bodies are limited to ${limit} bytes.`);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

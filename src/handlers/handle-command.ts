@@ -1,0 +1,36 @@
+import type { Command } from '../commands/command.js';
+import { helpText } from '../commands/help-text.js';
+import type { ChatRequest, Reply } from './chat-request.js';
+import { handleDeploy } from './deploy-handler.js';
+import type { HandlerDeps } from './handler-deps.js';
+import { handleJob, handleJobs } from './jobs-handler.js';
+import { handleKeysShow } from './keys-handler.js';
+import { handleModelList } from './model-handler.js';
+import { handleService } from './service-handler.js';
+
+/** Runs a parsed command: read-only ones answer, changes become jobs. */
+export async function handleCommand(
+  command: Command,
+  request: ChatRequest,
+  deps: HandlerDeps,
+): Promise<Reply> {
+  switch (command.kind) {
+    case 'help':
+      return { kind: 'ephemeral', text: helpText(command.topic) };
+    case 'model.list':
+      return handleModelList(deps);
+    case 'deploy':
+      return handleDeploy(command, request, deps);
+    case 'service.list':
+    case 'service.show':
+    case 'service.logs':
+    case 'service.delete':
+      return handleService(command, request, deps);
+    case 'keys.show':
+      return handleKeysShow(command.service, request, deps);
+    case 'jobs':
+      return handleJobs(command.mine, request, deps);
+    case 'job':
+      return handleJob(command.id, deps);
+  }
+}

@@ -1,0 +1,46 @@
+import { Job } from 'bullmq';
+
+import { NotFoundError } from '../platform/errors.js';
+import { viewJob, type JobView } from '../queue/job-view.js';
+import { describeJob, jobStatusText } from '../notify/job-status-text.js';
+import type { ChatRequest, Reply } from './chat-request.js';
+import type { HandlerDeps } from './handler-deps.js';
+
+/** `jobs [--mine]`: the latest jobs, newest first. */
+export async function handleJobs(
+  mine: boolean,
+  request: ChatRequest,
+  deps: HandlerDeps,
+): Promise<Reply> {
+  const jobs = await deps.queue.getJobs(
+    ['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'],
+    0,
+    200,
+  );
+  const views = (await Promise.all(jobs.map(viewJob)))
+    .filter((v): v is JobView => v !== undefined)
+    .filter((v) => !mine || v.data.origin.userId === request.userId)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, 15);
+  if (views.length === 0) return { kind: 'ephemeral', text: mine ? 'You have no jobs.' : 'No jobs yet.' };
+
+  const lines = views.map((v) => {
+    const when = new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 16);
+    const who = v.data.origin.userName || v.data.origin.userId;
+    return `• \`${v.id}\` ${describeJob(v)} — ${v.state} · ${when} UTC · ${who}`;
+  });
+  return { kind: 'ephemeral', text: ['Latest jobs:', ...lines].join('\n') };
+}
+
+/** `job <id>`: one job as its status message shows it. */
+export async function handleJob(id: string, deps: HandlerDeps): Promise<Reply> {
+  const job = await Job.fromId(deps.queue, id);
+  const view = job ? await viewJob(job) : undefined;
+  if (view === undefined) {
+    throw new NotFoundError({
+      code: 'job_not_found',
+      userMessage: `There is no job ${id} (finished jobs are kept for 7 days). See \`jobs\`.`,
+    });
+  }
+  return { kind: 'ephemeral', text: jobStatusText(view) };
+}

@@ -1,0 +1,94 @@
+import type { Command } from '../commands/command.js';
+import type { ServiceRecord, VersionSpec } from '../registry/service-record.js';
+import { formatModelRef } from '../registry/names.js';
+import type { ServiceStatus } from '../targets/target.js';
+import type { ChatRequest, Reply } from './chat-request.js';
+import { serviceNotFound } from './deploy-handler.js';
+import type { HandlerDeps } from './handler-deps.js';
+import { originOf } from './origin-of.js';
+
+type ServiceCommand = Extract<
+  Command,
+  { kind: 'service.list' | 'service.show' | 'service.logs' | 'service.delete' }
+>;
+
+/** `service list | show | logs | delete`. */
+export async function handleService(
+  command: ServiceCommand,
+  request: ChatRequest,
+  deps: HandlerDeps,
+): Promise<Reply> {
+  if (command.kind === 'service.list') return { kind: 'ephemeral', text: await list(deps) };
+
+  const record = await deps.services.get(command.service);
+  if (record === undefined) throw serviceNotFound(command.service);
+  const target = deps.targetFor(record.target);
+
+  switch (command.kind) {
+    case 'service.show':
+      return { kind: 'ephemeral', text: show(record, await target.status(record.name), deps) };
+    case 'service.logs': {
+      const lines = await target.logs(record.name, command.tail);
+      const body = lines.length > 0 ? lines.join('\n') : '(no output yet)';
+      return {
+        kind: 'ephemeral',
+        text: `Last ${lines.length} log lines of ${record.name}:\n\`\`\`\n${body}\n\`\`\``,
+      };
+    }
+    case 'service.delete': {
+      const jobId = await deps.producer.enqueue({
+        kind: 'service.delete',
+        origin: originOf(request),
+        service: record.name,
+      });
+      return { kind: 'job', jobId, text: `Deleting ${record.name}: job ${jobId}` };
+    }
+  }
+}
+
+async function list(deps: HandlerDeps): Promise<string> {
+  const services = await deps.services.list();
+  if (services.length === 0) {
+    return 'No services yet. Deploy one with `deploy <model>:<version> --name <service>`.';
+  }
+  const lines = services.map((s) => {
+    const uri = deps.targetFor(s.target).scoringUri(s.name);
+    const versions = s.versions.length === 1 ? '1 version' : `${s.versions.length} versions`;
+    return `• \`${s.name}\` — ${s.state} · ${s.target} · ${versions} · ${uri}`;
+  });
+  return [`${services.length} service(s):`, ...lines].join('\n');
+}
+
+function show(record: ServiceRecord, status: ServiceStatus | undefined, deps: HandlerDeps): string {
+  const uri = deps.targetFor(record.target).scoringUri(record.name);
+  const auth =
+    record.auth === 'none'
+      ? 'off — anyone who can reach the gateway can score'
+      : `${record.auth} (see \`keys show ${record.name}\`)`;
+  const lines = [
+    `Service \`${record.name}\` — ${record.state} on ${record.target}`,
+    `Scoring URI: ${uri}`,
+    `Auth: ${auth}`,
+    ...(record.lastError ? [`Last error: ${record.lastError}`] : []),
+    `Versions:`,
+    ...record.versions.map((v) => versionLine(v, status)),
+  ];
+  return lines.join('\n');
+}
+
+function versionLine(version: VersionSpec, status: ServiceStatus | undefined): string {
+  const live = status?.versions.find((v) => v.name === version.name);
+  const ready = live ? `${live.ready}/${live.desired} ready` : 'not running';
+  const restarts = live && live.restarts > 0 ? ` · ${live.restarts} restart(s)` : '';
+  const scale =
+    version.scale.mode === 'fixed'
+      ? `${version.scale.replicas} replica(s)`
+      : `autoscale ${version.scale.min}-${version.scale.max} at ${version.scale.targetUtilization}%`;
+  const marks = version.isDefault ? ' (default)' : '';
+  const models = version.models.map(formatModelRef).join(', ');
+  return (
+    `• \`${version.name}\`${marks} — ${models} · ${ready}${restarts} · ` +
+    `cpu ${version.cpu} · memory ${version.memoryGb} GB · ${scale} · ` +
+    `timeout ${version.scoringTimeoutMs / 1000} s`
+  );
+}

@@ -1,0 +1,217 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Queue, QueueEvents, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+import { createIngress } from './bot/create-ingress.js';
+import { createSlackApp } from './bot/slack/create-slack-app.js';
+import { registerSlackCommands } from './bot/slack/slack-commands.js';
+import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
+import { createGatewayServer } from './gateway/gateway-server.js';
+import { createKeyCache } from './gateway/key-cache.js';
+import { ModelClient } from './gateway/model-client.js';
+import type { HandlerDeps } from './handlers/handler-deps.js';
+import { JobNotifier } from './notify/job-notifier.js';
+import type { StatusSink } from './notify/status-sink.js';
+import type { Config } from './platform/config.js';
+import { NotFoundError, UnavailableError } from './platform/errors.js';
+import type { Logger } from './platform/logger.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { createRedis, waitUntilReady } from './platform/redis-connection.js';
+import type { SecretRegistry } from './platform/secret-registry.js';
+import { JobProducer } from './queue/job-producer.js';
+import { jobsQueueName, queuePrefix } from './queue/queue-names.js';
+import { DeploymentConfigs } from './registry/deployment-configs.js';
+import { ModelCatalog } from './registry/model-catalog.js';
+import { ServiceStore } from './registry/service-store.js';
+import { KeyStore } from './targets/local/key-store.js';
+import { LocalSupervisor } from './targets/local/local-supervisor.js';
+import { createLocalTarget } from './targets/local/local-target.js';
+import type { Target } from './targets/target.js';
+import { createJobWorker } from './workers/job-worker.js';
+
+/** The roles of SPEC's process table; `up` is all three. */
+export type Role = 'serve' | 'worker' | 'gateway';
+
+/** Options for {@link createShipmate}. */
+export interface ShipmateOptions {
+  config: Readonly<Config>;
+  roles: readonly Role[];
+  logger: Logger;
+  secrets: SecretRegistry;
+}
+
+/** A wired product: start it, learn its URLs, stop it. */
+export interface Shipmate {
+  deps: HandlerDeps;
+  redis: Redis;
+  metrics: Metrics;
+  start(): Promise<{ ingressUrl?: string; gatewayUrl?: string }>;
+  stop(): Promise<void>;
+}
+
+/** The only place that constructs things: every dependency is made here and passed down. */
+export function createShipmate(options: ShipmateOptions): Shipmate {
+  const { config, logger, secrets, roles } = options;
+  const redis = createRedis(config.redisUrl, { name: 'shipmate' });
+  const metrics = createMetrics();
+  const queue = new Queue(jobsQueueName, { connection: redis, prefix: queuePrefix });
+  const keys = new KeyStore(config.home, secrets);
+  const gatewayUrl = `http://${displayHost(config.host)}:${config.gatewayPort}`;
+  const local = createLocalTarget({ redis, keys, home: config.home, gatewayUrl });
+
+  const targetFor = (name: string): Target => {
+    if (name === 'local') return local;
+    throw new NotFoundError({
+      code: 'cluster_not_found',
+      userMessage: `No cluster named ${name} is attached. Deploy without --target to run locally.`,
+    });
+  };
+  const deps: HandlerDeps = {
+    catalog: new ModelCatalog(config.modelsDir),
+    services: new ServiceStore(redis),
+    configs: new DeploymentConfigs(config.configsDir),
+    producer: new JobProducer({ queue }),
+    queue,
+    targetFor,
+  };
+
+  const closers: Array<() => Promise<unknown>> = [];
+  const blocking = (): Redis => {
+    const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-blocking' });
+    closers.push(() => connection.quit().catch(() => undefined));
+    return connection;
+  };
+  let worker: Worker | undefined;
+
+  const startWorker = (): void => {
+    worker = createJobWorker({
+      connection: blocking(),
+      redis,
+      deps: { ...deps, readyTimeoutMs: 5 * 60_000 },
+      logger: logger.child({ role: 'worker' }),
+      metrics,
+      lockMs: config.jobLockMs,
+    });
+    closers.unshift(() => worker?.close() ?? Promise.resolve());
+  };
+
+  const startGateway = async (): Promise<string> => {
+    const supervisor = new LocalSupervisor({
+      redis,
+      subscriber: blocking(),
+      home: config.home,
+      python: config.python,
+      logger: logger.child({ role: 'local-target' }),
+    });
+    const keyCache = createKeyCache({ read: (service) => keys.read(service) });
+    supervisor.onChange((service) => keyCache.invalidate(service));
+    await supervisor.start();
+    closers.push(() => supervisor.stop());
+
+    const models = new ModelClient();
+    const server = createGatewayServer({
+      routes: supervisor,
+      keys: (service) => keyCache.get(service),
+      models,
+      logger: logger.child({ role: 'gateway' }),
+      metrics,
+      maxBodyBytes: config.maxBodyBytes,
+    });
+    closers.push(() => models.close());
+    return listen(server, config.gatewayPort, config.host, closers);
+  };
+
+  const startServe = async (): Promise<string> => {
+    const ingress = createIngress({
+      metrics,
+      readiness: async () => {
+        const problems: string[] = [];
+        await redis.ping().catch(() => problems.push('Redis is not reachable'));
+        const workers = await queue.getWorkersCount().catch(() => 0);
+        if (workers === 0) problems.push('no queue worker is running');
+        return problems;
+      },
+    });
+    const sinks: StatusSink[] = [];
+    if (config.slack) {
+      const app = createSlackApp({ config: config.slack, express: ingress, logger });
+      registerSlackCommands({ app, deps, logger: logger.child({ role: 'serve' }), metrics });
+      sinks.push(createSlackStatusSink(app.client));
+    }
+    const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
+    closers.unshift(() => events.close());
+    new JobNotifier({ queue, events, redis, sinks, logger, paceMs: config.statusPaceMs }).start();
+    return listen(http.createServer(ingress), config.port, config.host, closers);
+  };
+
+  return {
+    deps,
+    redis,
+    metrics,
+
+    async start() {
+      await waitUntilReady(redis, 10_000).catch((error: unknown) => {
+        throw new UnavailableError({
+          code: 'redis_unreachable',
+          userMessage: `Redis does not answer at ${redactUrl(config.redisUrl)}.`,
+          cause: error,
+        });
+      });
+      await warnOnEviction(redis, logger);
+      const urls: { ingressUrl?: string; gatewayUrl?: string } = {};
+      if (roles.includes('gateway')) urls.gatewayUrl = await startGateway();
+      if (roles.includes('worker')) startWorker();
+      if (roles.includes('serve')) urls.ingressUrl = await startServe();
+      return urls;
+    },
+
+    async stop() {
+      for (const close of closers) await close().catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+async function listen(
+  server: http.Server,
+  port: number,
+  host: string,
+  closers: Array<() => Promise<unknown>>,
+): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  closers.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const address = server.address() as AddressInfo;
+  return `http://${displayHost(host)}:${address.port}`;
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+}
+
+/** SPEC: evicted keys lose jobs, so say so when Redis may evict. */
+async function warnOnEviction(redis: Redis, logger: Logger): Promise<void> {
+  const reply = (await redis.config('GET', 'maxmemory-policy').catch(() => [])) as string[];
+  const policy = reply[1];
+  if (policy !== undefined && policy !== 'noeviction') {
+    logger.warn({ policy }, 'Redis maxmemory-policy is not noeviction: queued jobs may be lost');
+  }
+}
+
+/** A Redis URL without its password, fit for messages. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,42 @@
+import type { JobView } from '../queue/job-view.js';
+
+const marks = { done: '✓', running: '…', failed: '✗' } as const;
+
+/** What a job does, in a few words: "deploy diabetes:1 as diabetes". */
+export function describeJob(view: Pick<JobView, 'data'>): string {
+  const data = view.data;
+  switch (data.kind) {
+    case 'deploy': {
+      const models = data.version.models.map((m) => `${m.name}:${m.version}`).join(', ');
+      return `deploy ${models} as ${data.service}`;
+    }
+    case 'service.delete':
+      return `delete service ${data.service}`;
+  }
+}
+
+/**
+ * The status message of a job: `job <id>`, one state word, the steps done so far, elapsed
+ * time, and for a failure the reason. Plain text with backticks, readable on every platform.
+ */
+export function jobStatusText(view: JobView, now: number = Date.now()): string {
+  const who = view.data.origin.userName || view.data.origin.userId;
+  const retry = view.attempt > 1 ? ` (attempt ${view.attempt} of ${view.maxAttempts})` : '';
+  const lines = [`job ${view.id} — ${describeJob(view)} — ${view.state}${retry}`];
+
+  for (const step of view.steps) {
+    lines.push(`${marks[step.state]} ${step.name}${step.detail ? ` — ${step.detail}` : ''}`);
+  }
+  if (view.state === 'failed' && view.failure) lines.push(`Why: ${view.failure}`);
+  if (view.state === 'succeeded' && view.summary) lines.push(view.summary);
+
+  const end = view.finishedAt ?? now;
+  const elapsed = Math.max(0, Math.round((end - (view.startedAt ?? view.createdAt)) / 1000));
+  lines.push(`asked by ${who} · ${elapsed} s${view.finishedAt ? '' : ' so far'}`);
+  return lines.join('\n');
+}
+
+/** True once the job will not change any more. */
+export function isFinal(view: Pick<JobView, 'state'>): boolean {
+  return ['succeeded', 'failed', 'rejected', 'cancelled'].includes(view.state);
+}

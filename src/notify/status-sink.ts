@@ -1,0 +1,12 @@
+import type { JobView } from '../queue/job-view.js';
+
+/**
+ * A chat platform's way of showing job status: post one message, then update it in place.
+ * Implemented by each adapter in bot/; the notifier decides when.
+ */
+export interface StatusSink {
+  readonly platform: 'slack' | 'teams' | 'console';
+  /** Posts the first status message; resolves to the platform's id for it. */
+  post(channelId: string, view: JobView): Promise<string>;
+  update(channelId: string, messageId: string, view: JobView): Promise<void>;
+}

@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+import { InputError } from './errors.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = z.url({ protocol: /^(https?|rediss?)$/ });
+const nonEmpty = z.string().min(1);
+const positiveMs = z.coerce.number().int().min(1).max(86_400_000);
+
+/**
+ * Each variable of SPEC.md's environment table, with what it expects in words. The words go
+ * into the one-line error that stops start-up, so they say what a good value looks like.
+ */
+const variables = {
+  PORT: { schema: port, expected: 'a TCP port number from 1 to 65535' },
+  GATEWAY_PORT: { schema: port, expected: 'a TCP port number from 1 to 65535' },
+  HOST: { schema: nonEmpty, expected: 'an address to listen on, such as 127.0.0.1' },
+  REDIS_URL: { schema: url, expected: 'a redis:// or rediss:// URL' },
+  SHIPMATE_HOME: { schema: nonEmpty, expected: 'a directory path' },
+  SHIPMATE_MODELS: { schema: nonEmpty, expected: 'a directory path' },
+  SHIPMATE_CONFIGS: { schema: nonEmpty, expected: 'a directory path' },
+  SHIPMATE_POLICY: { schema: nonEmpty, expected: 'a path to a YAML or JSON policy file' },
+  SHIPMATE_PYTHON: { schema: nonEmpty, expected: 'a Python executable' },
+  SLACK_SIGNING_SECRET: { schema: nonEmpty, expected: 'the Slack app signing secret' },
+  SLACK_BOT_TOKEN: { schema: z.string().regex(/^xox[bp]-/), expected: 'a bot token (xoxb-…)' },
+  SLACK_API_URL: { schema: url.regex(/\/api\/$/), expected: 'an http(s) URL ending in /api/' },
+  KUBECONFIG: { schema: nonEmpty, expected: 'a kubeconfig path' },
+  AZURE_SUBSCRIPTION_ID: { schema: z.uuid(), expected: 'a subscription id (a UUID)' },
+  AZURE_ARM_ENDPOINT: { schema: url, expected: 'an https URL' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+  },
+  SHIPMATE_JOB_LOCK_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
+  SHIPMATE_STATUS_PACE_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
+  SHIPMATE_MAX_BODY_BYTES: { schema: positiveMs, expected: 'a byte count, a positive integer' },
+} as const;
+
+type VariableName = keyof typeof variables;
+
+/** Slack credentials; present only when both are set. */
+export interface SlackConfig {
+  signingSecret: string;
+  botToken: string;
+  /** Base URL of the Web API, ending in `/api/`; undefined means Slack's own. */
+  apiUrl: string | undefined;
+}
+
+/** Everything the process reads from its environment, checked once at start-up. */
+export interface Config {
+  port: number;
+  gatewayPort: number;
+  host: string;
+  redisUrl: string;
+  home: string;
+  modelsDir: string;
+  configsDir: string;
+  policyFile: string | undefined;
+  python: string;
+  slack: SlackConfig | undefined;
+  azureSubscriptionId: string | undefined;
+  armEndpoint: string | undefined;
+  kubeconfig: string | undefined;
+  logLevel: string;
+  /** How long a worker holds a job before another may take it over (BullMQ lockDuration). */
+  jobLockMs: number;
+  /** Minimum gap between two status-message writes to one channel. */
+  statusPaceMs: number;
+  /** Largest scoring request body the gateway accepts. */
+  maxBodyBytes: number;
+  /** Every secret value read, for the logger's redaction by value. */
+  secrets: readonly string[];
+}
+
+/** Reads and checks the environment; throws one InputError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const problems: string[] = [];
+
+  const read = <N extends VariableName>(name: N): z.output<(typeof variables)[N]['schema']> | undefined => {
+    const raw = env[name];
+    if (raw === undefined) return undefined;
+
+    const parsed = variables[name].schema.safeParse(raw.trim());
+    if (parsed.success) return parsed.data as z.output<(typeof variables)[N]['schema']>;
+
+    problems.push(`${name}: expected ${variables[name].expected}, got '${shown(name, raw)}'`);
+    return undefined;
+  };
+
+  const slack = readSlack(env, read, problems);
+  const config: Config = {
+    port: read('PORT') ?? 3000,
+    gatewayPort: read('GATEWAY_PORT') ?? 8080,
+    host: read('HOST') ?? '127.0.0.1',
+    redisUrl: read('REDIS_URL') ?? 'redis://127.0.0.1:6379',
+    home: path.resolve(read('SHIPMATE_HOME') ?? '.shipmate'),
+    modelsDir: path.resolve(read('SHIPMATE_MODELS') ?? 'models'),
+    configsDir: path.resolve(read('SHIPMATE_CONFIGS') ?? 'deploymentconfigs'),
+    policyFile: read('SHIPMATE_POLICY'),
+    python: read('SHIPMATE_PYTHON') ?? 'python3',
+    slack,
+    azureSubscriptionId: read('AZURE_SUBSCRIPTION_ID'),
+    armEndpoint: read('AZURE_ARM_ENDPOINT'),
+    kubeconfig: read('KUBECONFIG'),
+    logLevel: read('LOG_LEVEL') ?? 'info',
+    jobLockMs: read('SHIPMATE_JOB_LOCK_MS') ?? 30_000,
+    statusPaceMs: read('SHIPMATE_STATUS_PACE_MS') ?? 1_000,
+    maxBodyBytes: read('SHIPMATE_MAX_BODY_BYTES') ?? 5 * 1024 * 1024,
+    secrets: [slack?.signingSecret, slack?.botToken].filter((s): s is string => Boolean(s)),
+  };
+  if (config.port === config.gatewayPort) {
+    problems.push(`GATEWAY_PORT: expected a port other than PORT (${config.port})`);
+  }
+
+  if (problems.length > 0) {
+    throw new InputError({ code: 'config_invalid', userMessage: problems.join('\n') });
+  }
+  return Object.freeze(config);
+}
+
+function readSlack(
+  env: NodeJS.ProcessEnv,
+  read: (name: 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN' | 'SLACK_API_URL') => string | undefined,
+  problems: string[],
+): SlackConfig | undefined {
+  const signingSecret = read('SLACK_SIGNING_SECRET');
+  const botToken = read('SLACK_BOT_TOKEN');
+  const apiUrl = read('SLACK_API_URL');
+  const secretSet = env.SLACK_SIGNING_SECRET !== undefined;
+  const tokenSet = env.SLACK_BOT_TOKEN !== undefined;
+  if (!secretSet && !tokenSet) return undefined;
+
+  // A bot that answers without checking signatures would run anyone's commands.
+  if (tokenSet && !secretSet) {
+    problems.push('SLACK_SIGNING_SECRET: expected the Slack app signing secret with SLACK_BOT_TOKEN');
+  }
+  if (secretSet && !tokenSet) {
+    problems.push('SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with SLACK_SIGNING_SECRET');
+  }
+  if (signingSecret === undefined || botToken === undefined) return undefined;
+  return { signingSecret, botToken, apiUrl };
+}
+
+const secretNames = new Set<string>(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+
+function shown(name: string, raw: string): string {
+  if (secretNames.has(name)) return raw === '' ? '' : '(hidden)';
+  return raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+import { resourceName } from '../registry/names.js';
+import { authMode, versionSpec } from '../registry/service-record.js';
+import { jobOrigin } from './job-origin.js';
+
+/**
+ * The data of each job kind. Checked when enqueued and again when a worker starts the job:
+ * jobs outlive deploys, so a worker may meet data written by an older release. No secret is
+ * ever part of job data.
+ */
+export const deployJob = z.object({
+  kind: z.literal('deploy'),
+  origin: jobOrigin,
+  service: resourceName,
+  target: z.string(),
+  auth: authMode,
+  version: versionSpec,
+});
+
+export const deleteServiceJob = z.object({
+  kind: z.literal('service.delete'),
+  origin: jobOrigin,
+  service: resourceName,
+});
+
+export const jobData = z.discriminatedUnion('kind', [deployJob, deleteServiceJob]);
+
+export type DeployJob = z.infer<typeof deployJob>;
+export type DeleteServiceJob = z.infer<typeof deleteServiceJob>;
+export type JobData = z.infer<typeof jobData>;
+export type JobKind = JobData['kind'];
+
+/** One step of a job as shown in its status message. */
+export const jobStep = z.object({
+  name: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  detail: z.string().optional(),
+});
+export type JobStep = z.infer<typeof jobStep>;
+
+/** What a job reports through `job.updateProgress`. */
+export const jobProgress = z.object({ steps: z.array(jobStep) });
+export type JobProgress = z.infer<typeof jobProgress>;
+
+/** What a job returns when it succeeds: words for the status message, never a secret. */
+export const jobResult = z.object({ summary: z.string(), scoringUri: z.string().optional() });
+export type JobResult = z.infer<typeof jobResult>;

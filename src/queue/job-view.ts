@@ -1,0 +1,62 @@
+import type { Job } from 'bullmq';
+
+import { jobData, jobProgress, jobResult, type JobData, type JobStep } from './job-schemas.js';
+
+/** The state words of SPEC.md's Messages section. */
+export type JobStateWord =
+  | 'queued'
+  | 'awaiting approval'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled';
+
+/** Everything a status message or `job <id>` shows about a job. */
+export interface JobView {
+  id: string;
+  state: JobStateWord;
+  data: JobData;
+  steps: JobStep[];
+  /** Why it failed, in the user's words; only when failed. */
+  failure: string | undefined;
+  summary: string | undefined;
+  attempt: number;
+  maxAttempts: number;
+  createdAt: number;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+}
+
+const stateWords: Record<string, JobStateWord> = {
+  waiting: 'queued',
+  'waiting-children': 'queued',
+  prioritized: 'queued',
+  delayed: 'queued',
+  active: 'running',
+  completed: 'succeeded',
+  failed: 'failed',
+};
+
+/** Reads a BullMQ job into a JobView; undefined when its data is not a Shipmate job. */
+export async function viewJob(job: Job): Promise<JobView | undefined> {
+  const data = jobData.safeParse(job.data);
+  if (!data.success || job.id === undefined) return undefined;
+
+  const state = stateWords[await job.getState()] ?? 'queued';
+  const progress = jobProgress.safeParse(job.progress);
+  const result = jobResult.safeParse(job.returnvalue);
+  return {
+    id: job.id,
+    state,
+    data: data.data,
+    steps: progress.success ? progress.data.steps : [],
+    failure: state === 'failed' ? (job.failedReason ?? 'unknown reason') : undefined,
+    summary: result.success ? result.data.summary : undefined,
+    attempt: Math.max(job.attemptsStarted, 1),
+    maxAttempts: job.opts.attempts ?? 1,
+    createdAt: job.timestamp,
+    startedAt: job.processedOn ?? undefined,
+    finishedAt: job.finishedOn ?? undefined,
+  };
+}

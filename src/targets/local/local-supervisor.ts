@@ -1,0 +1,218 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+
+import type { Redis } from 'ioredis';
+
+import type { Logger } from '../../platform/logger.js';
+import type { AuthMode, VersionSpec } from '../../registry/service-record.js';
+import { desiredEntry, localKeys, type DesiredEntry, type StatusEntry } from './local-state.js';
+import { replicaCount, VersionRuntime } from './version-runtime.js';
+
+/** What the gateway needs to route one service. */
+export interface LocalRoute {
+  service: string;
+  auth: AuthMode;
+  versions: Array<{ spec: VersionSpec; ports: number[] }>;
+}
+
+/** Options for {@link LocalSupervisor}. */
+export interface LocalSupervisorOptions {
+  redis: Redis;
+  /** A second connection, used only to subscribe. */
+  subscriber: Redis;
+  home: string;
+  python: string;
+  logger: Logger;
+  /** Full resync period, a safety net for missed notifications. */
+  resyncMs?: number;
+}
+
+interface ServiceRuntime {
+  entry: DesiredEntry;
+  versions: Map<string, VersionRuntime>;
+  log: WriteStream;
+}
+
+/**
+ * Runs the local target's model processes: reads desired state from Redis, starts, restarts
+ * and stops replicas to match, and writes their readiness back. Lives beside the gateway,
+ * which routes to the ports it reports. One supervisor per Redis.
+ */
+export class LocalSupervisor {
+  readonly #options: LocalSupervisorOptions;
+  readonly #services = new Map<string, ServiceRuntime>();
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #statusTimers = new Map<string, NodeJS.Timeout>();
+  readonly #listeners = new Set<(service: string) => void>();
+  #resync: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: LocalSupervisorOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const { subscriber } = this.#options;
+    await subscriber.subscribe(localKeys.changes);
+    subscriber.on('message', (_channel: string, service: string) => this.#schedule(service));
+
+    await this.resyncAll();
+    this.#resync = setInterval(() => void this.resyncAll(), this.#options.resyncMs ?? 5_000);
+    this.#resync.unref();
+  }
+
+  /** Reconciles every service that is desired or running. */
+  async resyncAll(): Promise<void> {
+    const desired = await this.#options.redis.hkeys(localKeys.desired).catch(() => []);
+    const names = new Set([...desired, ...this.#services.keys()]);
+    await Promise.all([...names].map((name) => this.#schedule(name)));
+  }
+
+  /** The routing table of a service, or undefined when it is not running here. */
+  route(service: string): LocalRoute | undefined {
+    const runtime = this.#services.get(service);
+    if (runtime === undefined) return undefined;
+
+    const versions = runtime.entry.deployment.versions.map((version) => ({
+      spec: version.spec,
+      ports: runtime.versions.get(version.spec.name)?.readyPorts() ?? [],
+    }));
+    return { service, auth: runtime.entry.deployment.auth, versions };
+  }
+
+  /** Calls back with a service name whenever its desired state or readiness changes. */
+  onChange(listener: (service: string) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#resync);
+    await Promise.allSettled([...this.#chains.values()]);
+    await Promise.all([...this.#services.values()].map((s) => this.#stopService(s)));
+    this.#services.clear();
+  }
+
+  /** Runs reconciles of one service one after another, never two at once. */
+  #schedule(service: string): Promise<void> {
+    const previous = this.#chains.get(service) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#reconcile(service))
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error, service }, 'local reconcile failed');
+      });
+    this.#chains.set(service, next);
+    return next;
+  }
+
+  async #reconcile(service: string): Promise<void> {
+    if (this.#stopped) return;
+
+    const raw = await this.#options.redis.hget(localKeys.desired, service);
+    const runtime = this.#services.get(service);
+    if (raw === null) {
+      if (runtime === undefined) return;
+      this.#services.delete(service);
+      await this.#stopService(runtime);
+      await this.#options.redis.hdel(localKeys.status, service);
+      this.#notify(service);
+      this.#options.logger.info({ service }, 'local service stopped');
+      return;
+    }
+
+    const entry = desiredEntry.parse(JSON.parse(raw));
+    if (runtime?.entry.revision === entry.revision) return;
+
+    const current = runtime ?? this.#newRuntime(entry);
+    current.entry = entry;
+    this.#services.set(service, current);
+
+    const wanted = new Set(entry.deployment.versions.map((v) => v.spec.name));
+    for (const [name, version] of current.versions) {
+      if (!wanted.has(name)) {
+        current.versions.delete(name);
+        await version.stop();
+      }
+    }
+    for (const version of entry.deployment.versions) {
+      const existing = current.versions.get(version.spec.name);
+      const target = existing ?? this.#newVersion(service, current, version);
+      current.versions.set(version.spec.name, target);
+      await target.reconcile(version);
+    }
+
+    this.#options.logger.info({ service, revision: entry.revision }, 'local service reconciled');
+    this.#statusChanged(service);
+  }
+
+  #newRuntime(entry: DesiredEntry): ServiceRuntime {
+    const dir = path.join(this.#options.home, 'logs');
+    mkdirSync(dir, { recursive: true });
+    const log = createWriteStream(path.join(dir, `${entry.deployment.service}.log`), { flags: 'a' });
+    return { entry, versions: new Map(), log };
+  }
+
+  #newVersion(
+    service: string,
+    runtime: ServiceRuntime,
+    version: DesiredEntry['deployment']['versions'][number],
+  ): VersionRuntime {
+    return new VersionRuntime(version, {
+      service,
+      python: this.#options.python,
+      logger: this.#options.logger,
+      writeLog: (line) => runtime.log.write(`${new Date().toISOString()} ${line}\n`),
+      onChange: () => this.#statusChanged(service),
+    });
+  }
+
+  async #stopService(runtime: ServiceRuntime): Promise<void> {
+    await Promise.all([...runtime.versions.values()].map((v) => v.stop()));
+    runtime.log.end();
+  }
+
+  /** Coalesces a burst of replica changes into one status write. */
+  #statusChanged(service: string): void {
+    this.#notify(service);
+    if (this.#statusTimers.has(service)) return;
+
+    const timer = setTimeout(() => {
+      this.#statusTimers.delete(service);
+      void this.#writeStatus(service);
+    }, 20);
+    this.#statusTimers.set(service, timer);
+  }
+
+  async #writeStatus(service: string): Promise<void> {
+    const runtime = this.#services.get(service);
+    if (runtime === undefined || this.#stopped) return;
+
+    const status: StatusEntry = {
+      revision: runtime.entry.revision,
+      updatedAt: Date.now(),
+      versions: runtime.entry.deployment.versions.map((version) => {
+        const live = runtime.versions.get(version.spec.name);
+        const replicas = live?.replicas ?? [];
+        const lastError = replicas.find((r) => r.lastError !== undefined)?.lastError;
+        return {
+          name: version.spec.name,
+          desired: replicaCount(version),
+          ready: replicas.filter((r) => r.state === 'ready').length,
+          restarts: replicas.reduce((sum, r) => sum + r.restarts, 0),
+          failing: replicas.length > 0 && replicas.every((r) => r.failing),
+          revision: live?.revision ?? '',
+          ...(lastError === undefined ? {} : { lastError }),
+        };
+      }),
+    };
+    await this.#options.redis
+      .hset(localKeys.status, service, JSON.stringify(status))
+      .catch((error: unknown) => {
+        this.#options.logger.warn({ err: error, service }, 'could not write local status');
+      });
+  }
+
+  #notify(service: string): void {
+    for (const listener of this.#listeners) listener(service);
+  }
+}

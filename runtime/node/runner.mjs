@@ -158,8 +158,18 @@ function stop(server) {
   server.once('close', () => process.exit(0));
 }
 
+// A supervisor killed with SIGKILL cannot stop its replicas; they notice and leave.
+function watchParent() {
+  const parent = Number(process.env.SHIPMATE_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1_000).unref();
+}
+
 async function main() {
   const { entry, sourceDir, host, port } = readSettings(process.env);
+  watchParent();
   process.chdir(sourceDir);
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, (req, res) => {
     handle(req, res).catch((error) => {

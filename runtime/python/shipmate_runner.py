@@ -214,8 +214,22 @@ def drain(server):
     server.server_close()
 
 
+def watch_parent():
+    # A supervisor killed with SIGKILL cannot stop its replicas; they notice and leave, so
+    # no orphan keeps a port and a model in memory.
+    parent = os.environ.get('SHIPMATE_PARENT_PID')
+    if not parent or not parent.isdigit():
+        return
+    def loop():
+        while os.getppid() == int(parent):
+            time.sleep(1)
+        os._exit(0)
+    threading.Thread(target=loop, daemon=True).start()
+
+
 def main():
     entry, source_dir, host, port = read_settings(os.environ)
+    watch_parent()
     sys.stdout.reconfigure(line_buffering=True)
     sys.path[:] = [source_dir, RUNTIME_DIR] + [p for p in sys.path if p != RUNTIME_DIR]
     os.chdir(source_dir)

@@ -47,7 +47,7 @@ const autoscale = z
     return { min, max };
   })
   .refine((r) => r.min >= 1 && r.max <= 100 && r.min <= r.max, {
-    message: 'expected 1 ≤ MIN ≤ MAX ≤ 100',
+    error: 'expected 1 ≤ MIN ≤ MAX ≤ 100',
   });
 
 const deploySchema = z
@@ -74,9 +74,9 @@ const deploySchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a deployment configuration name')
       .optional(),
   })
-  .refine((v) => v.name !== undefined, { message: 'is required', path: ['name'] })
+  .refine((v) => v.name !== undefined, { error: 'is required', path: ['name'] })
   .refine((v) => v.replicas === undefined || v.autoscale === undefined, {
-    message: 'give --replicas or --autoscale, not both',
+    error: 'give --replicas or --autoscale, not both',
     path: ['replicas'],
   })
   .transform(

@@ -54,7 +54,8 @@ export class JobNotifier {
     if (this.#finished.has(jobId)) return;
 
     const job = await Job.fromId(this.#options.queue, jobId).catch(() => undefined);
-    const origin = (job?.data as { origin?: { platform?: string; channelId?: string } })?.origin;
+    const data = job?.data as { origin?: { platform?: string; channelId?: string } } | undefined;
+    const origin = data?.origin;
     const sink = this.#sinks.get(origin?.platform ?? '');
     if (job === undefined || sink === undefined || origin?.channelId === undefined) return;
 

@@ -51,7 +51,7 @@ export async function viewJob(job: Job): Promise<JobView | undefined> {
     state,
     data: data.data,
     steps: progress.success ? progress.data.steps : [],
-    failure: state === 'failed' ? (job.failedReason ?? 'unknown reason') : undefined,
+    failure: state === 'failed' ? (job.failedReason || 'unknown reason') : undefined,
     summary: result.success ? result.data.summary : undefined,
     attempt: Math.max(job.attemptsStarted, 1),
     maxAttempts: job.opts.attempts ?? 1,

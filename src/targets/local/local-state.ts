@@ -56,6 +56,6 @@ export const statusEntry = z.object({
 export type StatusEntry = z.infer<typeof statusEntry>;
 
 /** A content hash: the same deployment always has the same revision. */
-export function revisionOf(value: Deployment | unknown): string {
+export function revisionOf(value: Deployment | readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
 }

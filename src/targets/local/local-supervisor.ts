@@ -54,7 +54,9 @@ export class LocalSupervisor {
   async start(): Promise<void> {
     const { subscriber } = this.#options;
     await subscriber.subscribe(localKeys.changes);
-    subscriber.on('message', (_channel: string, service: string) => this.#schedule(service));
+    subscriber.on('message', (_channel: string, service: string) => {
+      void this.#schedule(service);
+    });
 
     await this.resyncAll();
     this.#resync = setInterval(() => void this.resyncAll(), this.#options.resyncMs ?? 5_000);

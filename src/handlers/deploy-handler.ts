@@ -1,5 +1,6 @@
 import type { DeployCommand } from '../commands/command.js';
 import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
+import { jobIdFor } from '../queue/job-id.js';
 import { formatModelRef } from '../registry/names.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -26,7 +27,13 @@ export async function handleDeploy(
   deps.targetFor(target);
   await Promise.all(command.models.map((ref) => deps.catalog.get(ref)));
 
-  if ((await deps.services.get(command.service)) !== undefined) {
+  // A repeated delivery of this same request finds its own service: that is no clash.
+  const origin = originOf(request);
+  const existing = await deps.services.get(command.service);
+  if (existing !== undefined && existing.jobId === jobIdFor(origin)) {
+    return { kind: 'job', jobId: existing.jobId, text: `Already deploying: job ${existing.jobId}` };
+  }
+  if (existing !== undefined) {
     throw new ConflictError({
       code: 'service_exists',
       userMessage:
@@ -37,7 +44,7 @@ export async function handleDeploy(
 
   const jobId = await deps.producer.enqueue({
     kind: 'deploy',
-    origin: originOf(request),
+    origin,
     service: command.service,
     target,
     auth,

@@ -154,7 +154,8 @@ export async function diabetesModel(): Promise<(row: number[]) => number> {
     intercept: number;
     coefficients: number[];
   };
-  return (row) => row.reduce((sum, x, i) => sum + x * (model.coefficients[i] ?? NaN), model.intercept);
+  return (row) =>
+    row.reduce((sum, x, i) => sum + x * (model.coefficients[i] ?? NaN), model.intercept);
 }
 
 /** Two rows of Azure ML's diabetes example: 10 standardized features each. */

@@ -25,6 +25,7 @@ const maxBodyBytes = 1024;
 
 let redis: RedisServer | undefined;
 let product: Product;
+let stopProduct = (): Promise<void> => Promise.resolve();
 let scratch: string;
 let models: string;
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await writeFile(path.join(configs, 'impatient.json'), JSON.stringify({ scoringTimeoutMs: 500 }));
 
   redis = await startRedis();
-  product = await startProduct({
+  const started = await startProduct({
     redisUrl: redis.url,
     env: {
       SHIPMATE_MODELS: models,
@@ -44,11 +45,13 @@ beforeAll(async () => {
       SHIPMATE_MAX_BODY_BYTES: String(maxBodyBytes),
     },
   });
+  product = started;
+  stopProduct = () => started.stop();
 }, timeout);
 
 afterAll(async () => {
   killStraySays();
-  await product?.stop();
+  await stopProduct();
   await redis?.stop();
   for (const model of ['diabetes', 'raises', 'echo-node', 'slow-run']) {
     await killRunners(entryScript(models, model));
@@ -79,9 +82,14 @@ describe('a diabetes service deployed with key auth', () => {
   it('answers each row with the linear model of the sample', async () => {
     const predict = await diabetesModel();
 
-    const answer = await score(product, 'diabetes', { data: diabetesRows }, {
-      authorization: bearer(keys.primary),
-    });
+    const answer = await score(
+      product,
+      'diabetes',
+      { data: diabetesRows },
+      {
+        authorization: bearer(keys.primary),
+      },
+    );
 
     expect(answer.status).toBe(200);
     expect(answer.version).toBe('diabetes-1');
@@ -95,9 +103,14 @@ describe('a diabetes service deployed with key auth', () => {
     expect(keys.secondary).not.toBe(keys.primary);
 
     for (const key of [keys.primary, keys.secondary]) {
-      const answer = await score(product, 'diabetes', { data: [diabetesRows[0]] }, {
-        authorization: bearer(key),
-      });
+      const answer = await score(
+        product,
+        'diabetes',
+        { data: [diabetesRows[0]] },
+        {
+          authorization: bearer(key),
+        },
+      );
       expect(answer.status).toBe(200);
     }
   });
@@ -111,27 +124,42 @@ describe('a diabetes service deployed with key auth', () => {
   });
 
   it('refuses a wrong key with 401', async () => {
-    const answer = await score(product, 'diabetes', { data: diabetesRows }, {
-      authorization: bearer(`${keys.primary.slice(0, -4)}AAAA`),
-    });
+    const answer = await score(
+      product,
+      'diabetes',
+      { data: diabetesRows },
+      {
+        authorization: bearer(`${keys.primary.slice(0, -4)}AAAA`),
+      },
+    );
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(errorBody('Unauthorized', /does not open service diabetes/));
   });
 
   it('refuses a valid key sent with the Basic scheme with 401', async () => {
-    const answer = await score(product, 'diabetes', { data: diabetesRows }, {
-      authorization: `Basic ${keys.primary}`,
-    });
+    const answer = await score(
+      product,
+      'diabetes',
+      { data: diabetesRows },
+      {
+        authorization: `Basic ${keys.primary}`,
+      },
+    );
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(errorBody('Unauthorized', /Bearer/));
   });
 
   it('answers 404 for a service that does not exist', async () => {
-    const answer = await score(product, 'no-such-service', { data: diabetesRows }, {
-      authorization: bearer(keys.primary),
-    });
+    const answer = await score(
+      product,
+      'no-such-service',
+      { data: diabetesRows },
+      {
+        authorization: bearer(keys.primary),
+      },
+    );
 
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual(errorBody('ServiceNotFound', /no-such-service/));
@@ -149,16 +177,26 @@ describe('a diabetes service deployed with key auth', () => {
 
   it('refuses a body over the size limit with 413 and keeps serving', async () => {
     const padding = 'x'.repeat(maxBodyBytes);
-    const tooBig = await score(product, 'diabetes', { data: diabetesRows, padding }, {
-      authorization: bearer(keys.primary),
-    });
+    const tooBig = await score(
+      product,
+      'diabetes',
+      { data: diabetesRows, padding },
+      {
+        authorization: bearer(keys.primary),
+      },
+    );
 
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual(errorBody('BodyTooLarge', new RegExp(`${maxBodyBytes} bytes`)));
 
-    const after = await score(product, 'diabetes', { data: diabetesRows }, {
-      authorization: bearer(keys.primary),
-    });
+    const after = await score(
+      product,
+      'diabetes',
+      { data: diabetesRows },
+      {
+        authorization: bearer(keys.primary),
+      },
+    );
     expect(after.status).toBe(200);
   });
 
@@ -178,9 +216,14 @@ describe('a model whose run raises', () => {
   }, timeout);
 
   it("answers 500 with the model's ModelRunError and the version that ran", async () => {
-    const answer = await score(product, 'raiser', { data: [] }, {
-      authorization: bearer(keys.primary),
-    });
+    const answer = await score(
+      product,
+      'raiser',
+      { data: [] },
+      {
+        authorization: bearer(keys.primary),
+      },
+    );
 
     expect(answer.status).toBe(500);
     expect(answer.version).toBe('raises-1');

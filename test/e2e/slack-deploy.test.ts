@@ -30,12 +30,18 @@ describe('deploying from Slack', () => {
     });
   };
   const channelTexts = (): string[] =>
-    [...slack.messages.values()].flatMap((m) => [m.text ?? '', ...m.history.map((h) => h.text ?? '')]);
+    [...slack.messages.values()].flatMap((m) => [
+      m.text ?? '',
+      ...m.history.map((h) => h.text ?? ''),
+    ]);
   const responsesTo = (id: string) => slack.responses.filter((r) => r.id === id);
   const score = (key: string | undefined) =>
     fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: JSON.stringify(rows),
     });
 
@@ -74,7 +80,9 @@ describe('deploying from Slack', () => {
     expect(jobId).toBeDefined();
     for (const text of versions) {
       expect(text).toContain(`job ${jobId}`);
-      const words = ['queued', 'running', 'succeeded', 'failed'].filter((w) => text.includes(` ${w}`));
+      const words = ['queued', 'running', 'succeeded', 'failed'].filter((w) =>
+        text.includes(` ${w}`),
+      );
       expect(words).toHaveLength(1);
     }
     expect(message.text).toMatch(/✓ wait until ready/);
@@ -101,7 +109,9 @@ describe('deploying from Slack', () => {
     for (const key of [undefined, 'not-a-key', `${primary}x`]) {
       const refused = await score(key);
       expect(refused.status).toBe(401);
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('Unauthorized');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'Unauthorized',
+      );
     }
 
     // Keys only ever went to the asker: not to the channel, not to the log.
@@ -130,11 +140,15 @@ describe('deploying from Slack', () => {
     }
     const missing = await command('deploy nosuchmodel:3 --name other');
     expect(missing.status).toBe(200);
-    const reply = await waitFor(() => responsesTo(`r${triggers}`)[0], { what: 'the not-found reply' });
+    const reply = await waitFor(() => responsesTo(`r${triggers}`)[0], {
+      what: 'the not-found reply',
+    });
     expect(JSON.stringify(reply.body)).toContain('nosuchmodel:3 is not registered');
 
     const taken = await command('deploy diabetes:1 --name diabetes');
-    const conflict = await waitFor(() => responsesTo(`r${triggers}`)[0], { what: 'the conflict reply' });
+    const conflict = await waitFor(() => responsesTo(`r${triggers}`)[0], {
+      what: 'the conflict reply',
+    });
     expect(taken.status).toBe(200);
     expect(JSON.stringify(conflict.body)).toContain('already exists');
 
@@ -172,5 +186,79 @@ describe('deploying from Slack', () => {
     const newPosts = slack.calls.slice(posted).filter((c) => c.method === 'chat.postMessage');
     expect(newPosts.every((c) => !JSON.stringify(c.args).includes('forged'))).toBe(true);
     expect(newPosts.every((c) => !JSON.stringify(c.args).includes('stale'))).toBe(true);
+  });
+});
+
+describe('Slack delivery edge cases', () => {
+  let redis: RedisServer;
+  let slack: SlackApiStub;
+  let product: Product;
+
+  const send = (text: string, triggerId: string, responseId: string) =>
+    sendSlashCommand(product.ingressUrl, signingSecret, {
+      text,
+      userId: 'U0BOB',
+      userName: 'bob',
+      channelId: 'C0EDGES',
+      teamId: 'T0SHIP',
+      responseUrl: slack.responseUrl(responseId),
+      triggerId,
+    });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    slack = await startSlackApiStub();
+    product = await startProduct({
+      redisUrl: redis.url,
+      env: {
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_API_URL: slack.url,
+        SHIPMATE_STATUS_PACE_MS: '300',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await product?.stop();
+    await slack?.close();
+    await redis?.stop();
+  });
+
+  it('runs a repeated delivery of the same command once, and waits out a 429', async () => {
+    slack.failNext('chat.update', { status: 429, retryAfterSeconds: 1 });
+    const first = await send('deploy diabetes:1 --name twice', 'same-trigger', 'a');
+    const again = await send('deploy diabetes:1 --name twice', 'same-trigger', 'b');
+    expect([first.status, again.status]).toEqual([200, 200]);
+
+    const message = await waitFor(
+      () => [...slack.messages.values()].find((m) => m.text?.includes('succeeded')),
+      { what: 'the status message to say succeeded', timeoutMs: 30_000 },
+    );
+    expect(message.text).toContain('deploy diabetes:1 as twice');
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.callsTo('chat.update').some((c) => c.status === 429)).toBe(true);
+    // A late repeat, after the job finished, is still the same job: no clash, no new message.
+    const late = await send('deploy diabetes:1 --name twice', 'same-trigger', 'c');
+    expect(late.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.responses.filter((r) => JSON.stringify(r.body).includes('already exists'))).toEqual(
+      [],
+    );
+  });
+
+  it('answers "not queued" when Redis is down, instead of staying silent', async () => {
+    await redis.stop();
+    const ack = await send('deploy diabetes:1 --name offline', 'offline-trigger', 'offline');
+    expect(ack.status).toBe(200);
+    expect(ack.ms).toBeLessThan(3000);
+
+    const reply = await waitFor(() => slack.responses.find((r) => r.id === 'offline'), {
+      what: 'the not-queued reply',
+      timeoutMs: 15_000,
+    });
+    expect(JSON.stringify(reply.body)).toMatch(/nothing was queued/);
+    expect((reply.body as { response_type?: string }).response_type).toBe('ephemeral');
   });
 });

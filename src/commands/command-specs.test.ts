@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+
+import { commandSpecs } from './command-specs.js';
+import { parseCommand } from './parse-command.js';
+
+describe('commandSpecs', () => {
+  it('has the commands of this release, in the order help lists them', () => {
+    expect(commandSpecs.map((s) => s.words.join(' '))).toEqual([
+      'help',
+      'model list',
+      'deploy',
+      'service list',
+      'service show',
+      'service logs',
+      'service delete',
+      'keys show',
+      'jobs',
+      'job',
+    ]);
+  });
+
+  it('starts each usage line with the words that select the command', () => {
+    for (const spec of commandSpecs) {
+      expect(spec.usage.startsWith(spec.words.join(' '))).toBe(true);
+    }
+  });
+
+  it('names every option of a command in its usage line', () => {
+    for (const spec of commandSpecs) {
+      for (const option of Object.keys(spec.options)) {
+        expect(spec.usage).toContain(`--${option}`);
+      }
+    }
+  });
+
+  it('uses the words of the SPEC grammar for deploy', () => {
+    const deploy = commandSpecs.find((s) => s.words[0] === 'deploy')!;
+
+    expect(deploy.usage).toMatch(/^deploy <model>:<version>\[,…\] --name <service> /);
+    expect(deploy.usage).toContain('[--auth key|token|none]');
+  });
+
+  it('gives each command with no arguments a kind of its own when typed bare', () => {
+    const bare = commandSpecs.filter(
+      (s) => s.positionals.every((p) => p.endsWith('?')) && s.words[0] !== 'help',
+    );
+
+    expect(bare.map((s) => parseCommand(s.words.join(' ')).kind)).toEqual([
+      'model.list',
+      'service.list',
+      'jobs',
+    ]);
+  });
+});

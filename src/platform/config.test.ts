@@ -1,0 +1,189 @@
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { loadConfig } from './config.js';
+import { InputError } from './errors.js';
+
+const slackSecret = '8f14e45fceea167a5a36dedd4bea2543';
+const slackToken = 'xoxb-1111-2222-abcdefghijkl';
+
+/** The lines of the error a bad environment stops start-up with. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    expect(error.code).toBe('config_invalid');
+    return error.userMessage.split('\n');
+  }
+  throw new Error('expected the environment to be refused');
+}
+
+describe('loadConfig', () => {
+  it("uses SPEC's defaults when nothing is set", () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      port: 3000,
+      gatewayPort: 8080,
+      host: '127.0.0.1',
+      redisUrl: 'redis://127.0.0.1:6379',
+      home: path.resolve('.shipmate'),
+      modelsDir: path.resolve('models'),
+      configsDir: path.resolve('deploymentconfigs'),
+      policyFile: undefined,
+      python: 'python3',
+      slack: undefined,
+      azureSubscriptionId: undefined,
+      armEndpoint: undefined,
+      kubeconfig: undefined,
+      logLevel: 'info',
+      secrets: [],
+    });
+  });
+
+  it('reads each variable it is given', () => {
+    const config = loadConfig({
+      PORT: '3100',
+      GATEWAY_PORT: ' 8180 ',
+      HOST: '0.0.0.0',
+      REDIS_URL: 'rediss://cache.internal:6380',
+      SHIPMATE_HOME: '/var/lib/shipmate',
+      SHIPMATE_MODELS: 'registry',
+      SHIPMATE_POLICY: 'policy.yaml',
+      SHIPMATE_PYTHON: '/opt/py/bin/python',
+      AZURE_SUBSCRIPTION_ID: '00000000-0000-4000-8000-000000000000',
+      KUBECONFIG: '/etc/kube/config',
+      LOG_LEVEL: 'debug',
+      SHIPMATE_STATUS_PACE_MS: '250',
+    });
+
+    expect(config).toMatchObject({
+      port: 3100,
+      gatewayPort: 8180,
+      host: '0.0.0.0',
+      redisUrl: 'rediss://cache.internal:6380',
+      home: '/var/lib/shipmate',
+      modelsDir: path.resolve('registry'),
+      policyFile: 'policy.yaml',
+      python: '/opt/py/bin/python',
+      azureSubscriptionId: '00000000-0000-4000-8000-000000000000',
+      kubeconfig: '/etc/kube/config',
+      logLevel: 'debug',
+      statusPaceMs: 250,
+    });
+  });
+
+  it('turns Slack on when both its secret and token are set, and knows them as secrets', () => {
+    const config = loadConfig({
+      SLACK_SIGNING_SECRET: slackSecret,
+      SLACK_BOT_TOKEN: slackToken,
+      SLACK_API_URL: 'http://127.0.0.1:4100/api/',
+    });
+
+    expect(config.slack).toEqual({
+      signingSecret: slackSecret,
+      botToken: slackToken,
+      apiUrl: 'http://127.0.0.1:4100/api/',
+    });
+    expect(config.secrets).toEqual([slackSecret, slackToken]);
+  });
+
+  it('refuses a Slack signing secret without a bot token', () => {
+    expect(problemsOf({ SLACK_SIGNING_SECRET: slackSecret })).toEqual([
+      'SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with SLACK_SIGNING_SECRET',
+    ]);
+  });
+
+  it('refuses a Slack bot token without a signing secret', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: slackToken })).toEqual([
+      'SLACK_SIGNING_SECRET: expected the Slack app signing secret with SLACK_BOT_TOKEN',
+    ]);
+  });
+
+  it('refuses an empty Slack signing secret', () => {
+    const problems = problemsOf({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: slackToken });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SLACK_SIGNING_SECRET: expected the Slack app signing secret/);
+  });
+
+  it('never echoes a secret value it refuses', () => {
+    const badToken = 'not-a-token-but-still-secret-123';
+    const blankish = '   ';
+
+    const problems = problemsOf({ SLACK_SIGNING_SECRET: blankish, SLACK_BOT_TOKEN: badToken });
+
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).not.toContain(badToken);
+    expect(problems.find((p) => p.startsWith('SLACK_BOT_TOKEN:'))).toBe(
+      "SLACK_BOT_TOKEN: expected a bot token (xoxb-…), got '(hidden)'",
+    );
+  });
+
+  it('does not echo a good signing secret when the token beside it is refused', () => {
+    const problems = problemsOf({ SLACK_SIGNING_SECRET: slackSecret, SLACK_BOT_TOKEN: 'abc' });
+
+    expect(problems.join('\n')).not.toContain(slackSecret);
+  });
+
+  it.each([
+    ['PORT', 'http', 'a TCP port number from 1 to 65535'],
+    ['PORT', '0', 'a TCP port number from 1 to 65535'],
+    ['GATEWAY_PORT', '70000', 'a TCP port number from 1 to 65535'],
+    ['GATEWAY_PORT', '8080.5', 'a TCP port number from 1 to 65535'],
+    ['HOST', '', 'an address to listen on, such as 127.0.0.1'],
+    ['REDIS_URL', 'localhost:6379', 'a redis:// or rediss:// URL'],
+    ['REDIS_URL', 'ftp://127.0.0.1', 'a redis:// or rediss:// URL'],
+    ['SLACK_API_URL', 'http://127.0.0.1:4100/api', 'an http(s) URL ending in /api/'],
+    ['AZURE_SUBSCRIPTION_ID', 'my-subscription', 'a subscription id (a UUID)'],
+    ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info, debug, trace, silent'],
+    ['SHIPMATE_STATUS_PACE_MS', '0', 'milliseconds, a positive integer'],
+    ['SHIPMATE_JOB_LOCK_MS', 'soon', 'milliseconds, a positive integer'],
+  ])('stops on a malformed %s=%j, naming it and what was expected', (name, value, expected) => {
+    expect(problemsOf({ [name]: value })).toEqual([
+      `${name}: expected ${expected}, got '${value}'`,
+    ]);
+  });
+
+  it('lists every malformed variable together, one line each', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      REDIS_URL: 'redis//nowhere',
+      LOG_LEVEL: 'LOUD',
+      AZURE_SUBSCRIPTION_ID: 'x',
+    });
+
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'REDIS_URL',
+      'AZURE_SUBSCRIPTION_ID',
+      'LOG_LEVEL',
+    ]);
+    for (const problem of problems) expect(problem).toContain(': expected ');
+  });
+
+  it('refuses a gateway port equal to the ingress port', () => {
+    expect(problemsOf({ PORT: '8080' })).toEqual([
+      'GATEWAY_PORT: expected a port other than PORT (8080)',
+    ]);
+  });
+
+  it('shortens a very long bad value in the message', () => {
+    const [problem] = problemsOf({ HOST: 'ok', PORT: '9'.repeat(200) });
+
+    expect(problem).toBeDefined();
+    expect(problem!.length).toBeLessThan(140);
+    expect(problem).toContain('…');
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});

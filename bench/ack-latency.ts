@@ -53,7 +53,11 @@ interface Sample {
 export async function measureAckLatency(options: AckLatencyOptions): Promise<AckLatency> {
   const { chat } = options;
   for (let i = 0; i < options.warmUp; i += 1) {
-    await withTimeout(chat.send(commandFor(i, options, false).text, `warm-${i}`), 10_000, 'warm-up ack');
+    await withTimeout(
+      chat.send(commandFor(i, options, false).text, `warm-${i}`),
+      10_000,
+      'warm-up ack',
+    );
     await sleep(50);
   }
 
@@ -72,7 +76,10 @@ export async function measureAckLatency(options: AckLatencyOptions): Promise<Ack
   const seconds = (performance.now() - start) / 1000;
 
   const ok = samples.filter((s): s is Sample => s !== undefined);
-  const replies = await collectReplies(options.slack, ok.filter((s) => s.replyDue));
+  const replies = await collectReplies(
+    options.slack,
+    ok.filter((s) => s.replyDue),
+  );
   const kinds = [...new Set(ok.map((s) => s.kind))];
   return {
     ack: summarize(ok.map((s) => s.ms)),
@@ -102,7 +109,9 @@ async function fire(chat: Chat, i: number, options: AckLatencyOptions) {
 /** The realistic mix: mostly reads and mistakes, a few real deploys spread evenly. */
 function commandFor(i: number, options: AckLatencyOptions, deploys = true): Command {
   const names = options.deployNames;
-  const slot = names.findIndex((_, k) => Math.floor(((k + 0.5) * options.count) / names.length) === i);
+  const slot = names.findIndex(
+    (_, k) => Math.floor(((k + 0.5) * options.count) / names.length) === i,
+  );
   if (deploys && slot >= 0) {
     return { kind: 'deploy', text: `deploy diabetes:1 --name ${names[slot] ?? ''}` };
   }

@@ -56,7 +56,7 @@ export async function timeDeployToScore(options: DeployToScoreOptions): Promise<
   const route = gatewayRoute(options.gatewayUrl, service, keys.primary, 1);
   let firstScoreMs = Number.NaN;
   try {
-    for (let last = 0; Number.isNaN(firstScoreMs); ) {
+    for (let last = 0; Number.isNaN(firstScoreMs);) {
       if (overdue()) throw new Error(`${service}: no 200 from the gateway (last HTTP ${last})`);
       last = (await score(route)).status;
       if (last === 200) firstScoreMs = since(started);

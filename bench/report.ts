@@ -51,8 +51,12 @@ export function tableRows(results: BenchResults): { rows: Row[]; missed: number 
   };
   const info = (measure: string, figure: string): void => void rows.push([measure, figure, '', '']);
 
-  goal('1 slash ack p99 (50/s open loop)', ms(ack.ack.p99), `<= ${goals.ackP99Ms} ms`,
-    ack.ack.p99 <= goals.ackP99Ms && ack.failed === 0);
+  goal(
+    '1 slash ack p99 (50/s open loop)',
+    ms(ack.ack.p99),
+    `<= ${goals.ackP99Ms} ms`,
+    ack.ack.p99 <= goals.ackP99Ms && ack.failed === 0,
+  );
   info('  ack p50 / p90 / max', `${ms(ack.ack.p50)} / ${ms(ack.ack.p90)} / ${ms(ack.ack.max)}`);
   for (const [kind, summary] of Object.entries(ack.byKind)) {
     info(`  ack p50/p99 ${kind} (n=${summary.count})`, `${ms(summary.p50)} / ${ms(summary.p99)}`);
@@ -62,16 +66,26 @@ export function tableRows(results: BenchResults): { rows: Row[]; missed: number 
   info('  replies missing', String(ack.repliesMissing));
   info('  load generator worst lag', ms(ack.maxScheduleLagMs));
 
-  goal('2 deploy -> first 200, max of 3', ms(deployMax), `<= ${goals.deployToScoreMs} ms`,
-    deployMax <= goals.deployToScoreMs);
+  goal(
+    '2 deploy -> first 200, max of 3',
+    ms(deployMax),
+    `<= ${goals.deployToScoreMs} ms`,
+    deployMax <= goals.deployToScoreMs,
+  );
   info('  deploy -> first 200, median', ms(deployMedian));
   for (const d of results.deploys) {
-    info(`  ${d.service}: ack / keys / 200 / job done`,
-      `${ms(d.ackMs)} / ${ms(d.keysMs)} / ${ms(d.firstScoreMs)} / ${ms(d.jobSucceededMs)}`);
+    info(
+      `  ${d.service}: ack / keys / 200 / job done`,
+      `${ms(d.ackMs)} / ${ms(d.keysMs)} / ${ms(d.firstScoreMs)} / ${ms(d.jobSucceededMs)}`,
+    );
   }
 
-  goal('3 gateway added latency, p50', ms(latency.addedP50Ms), `<= ${goals.gatewayAddedP50Ms} ms`,
-    latency.addedP50Ms <= goals.gatewayAddedP50Ms && latency.errors === 0);
+  goal(
+    '3 gateway added latency, p50',
+    ms(latency.addedP50Ms),
+    `<= ${goals.gatewayAddedP50Ms} ms`,
+    latency.addedP50Ms <= goals.gatewayAddedP50Ms && latency.errors === 0,
+  );
   info('  direct p50 / p99', `${ms(latency.direct.p50)} / ${ms(latency.direct.p99)}`);
   info('  gateway p50 / p99', `${ms(latency.gateway.p50)} / ${ms(latency.gateway.p99)}`);
   info('  requests each / errors', `${latency.direct.count} / ${latency.errors}`);
@@ -82,13 +96,19 @@ export function tableRows(results: BenchResults): { rows: Row[]; missed: number 
     const figure = `${round(ratio * 100, 1)} %`;
     if (pair.replicas === results.judgedReplicas) {
       const errors = pair.direct.errors + pair.gateway.errors;
-      goal(label, figure, `>= ${goals.throughputRatio * 100} %`,
-        ratio >= goals.throughputRatio && errors === 0);
+      goal(
+        label,
+        figure,
+        `>= ${goals.throughputRatio * 100} %`,
+        ratio >= goals.throughputRatio && errors === 0,
+      );
     } else {
       info(label, figure);
     }
-    info('  direct / gateway rps',
-      `${round(pair.direct.requestsPerSecond, 0)} / ${round(pair.gateway.requestsPerSecond, 0)}`);
+    info(
+      '  direct / gateway rps',
+      `${round(pair.direct.requestsPerSecond, 0)} / ${round(pair.gateway.requestsPerSecond, 0)}`,
+    );
     info('  errors direct / gateway', `${pair.direct.errors} / ${pair.gateway.errors}`);
   }
   return { rows, missed };
@@ -118,7 +138,9 @@ export function printReport(results: BenchResults): void {
 
 function jsonOf(results: BenchResults, missed: number): unknown {
   return JSON.parse(
-    JSON.stringify({ cpus: os.cpus().length, node: process.version, missed, goals, ...results },
-      (_key, value: unknown) => (typeof value === 'number' ? round(value, 3) : value)),
+    JSON.stringify(
+      { cpus: os.cpus().length, node: process.version, missed, goals, ...results },
+      (_key, value: unknown) => (typeof value === 'number' ? round(value, 3) : value),
+    ),
   );
 }

@@ -109,7 +109,8 @@ async function say(text: string, config: Readonly<Config>, secrets: SecretRegist
     await waitUntilReady(redis, 5_000);
   } catch {
     process.stderr.write(
-      `Redis does not answer at ${redactUrl(config.redisUrl)}: start Shipmate with \`npm start\`.\n`,
+      `Redis does not answer at ${redactUrl(config.redisUrl)}: ` +
+        'start Shipmate with `npm start`.\n',
     );
     await shipmate.stop();
     return 1;

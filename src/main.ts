@@ -94,7 +94,16 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       metrics,
       lockMs: config.jobLockMs,
     });
-    closers.unshift(() => worker?.close() ?? Promise.resolve());
+    // A job still running after a short grace is left to its lock: it expires, and the job
+    // is taken over and replayed by the next worker (every step is safe to repeat).
+    closers.unshift(async () => {
+      const closing = worker?.close();
+      const graceful = await Promise.race([
+        closing?.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 5_000).unref()),
+      ]);
+      if (graceful !== true) await worker?.close(true);
+    });
   };
 
   const startGateway = async (): Promise<string> => {
@@ -197,7 +206,11 @@ async function listen(
 }
 
 function displayHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return host === '0.0.0.0' || host === '::'
+    ? '127.0.0.1'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
 }
 
 /** SPEC: evicted keys lose jobs, so say so when Redis may evict. */

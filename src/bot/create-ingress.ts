@@ -30,7 +30,9 @@ export function createIngress(options: IngressOptions): Express {
           problems,
         });
       })
-      .catch(() => res.status(503).json({ status: 'not ready', problems: ['readiness check failed'] }));
+      .catch(() =>
+        res.status(503).json({ status: 'not ready', problems: ['readiness check failed'] }),
+      );
   });
   app.get('/metrics', (_req, res) => {
     options.metrics.registry

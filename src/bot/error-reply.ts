@@ -11,7 +11,10 @@ export function errorReply(error: unknown, logger: Logger): string {
   const correlationId = randomUUID().slice(0, 8);
   if (isRedisDown(error)) {
     logger.error({ err: error, correlationId }, 'Redis unreachable while handling a command');
-    return 'Not done: Shipmate cannot reach its Redis right now, so nothing was queued or changed. Try again shortly.';
+    return (
+      'Not done: Shipmate cannot reach its Redis right now, so nothing was queued or ' +
+      'changed. Try again shortly.'
+    );
   }
   if (!isShipmateError(error)) {
     logger.error({ err: error, correlationId }, 'command failed unexpectedly');

@@ -32,7 +32,10 @@ const modelList = z
       const [name = '', version = '', extra] = part.split(':');
       const parsed = modelRef.safeParse({ name, version });
       if (extra !== undefined || !parsed.success) {
-        ctx.addIssue({ code: 'custom', message: `'${part}' is not <model>:<version>, e.g. diabetes:1` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${part}' is not <model>:<version>, e.g. diabetes:1`,
+        });
         return { name, version };
       }
       return parsed.data;
@@ -79,21 +82,19 @@ const deploySchema = z
     error: 'give --replicas or --autoscale, not both',
     path: ['replicas'],
   })
-  .transform(
-    (v): Command => ({
-      kind: 'deploy',
-      models: v.models,
-      service: v.name ?? '',
-      target: v.target,
-      version: v.version,
-      cpu: v.cpu,
-      memoryGb: v.memory,
-      replicas: v.replicas,
-      autoscale: v.autoscale,
-      auth: v.auth,
-      config: v.config,
-    }),
-  );
+  .transform((v): Command => ({
+    kind: 'deploy',
+    models: v.models,
+    service: v.name ?? '',
+    target: v.target,
+    version: v.version,
+    cpu: v.cpu,
+    memoryGb: v.memory,
+    replicas: v.replicas,
+    autoscale: v.autoscale,
+    auth: v.auth,
+    config: v.config,
+  }));
 
 const service = z.object({ name: resourceName });
 

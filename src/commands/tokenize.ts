@@ -29,7 +29,10 @@ export function tokenize(text: string): string[] {
   }
 
   if (quote !== undefined) {
-    throw new InputError({ code: 'unclosed_quote', userMessage: `A ${quote} quote is not closed.` });
+    throw new InputError({
+      code: 'unclosed_quote',
+      userMessage: `A ${quote} quote is not closed.`,
+    });
   }
   if (inWord) words.push(current);
   return words;

@@ -105,7 +105,11 @@ async function authorize(
 
   const presented = bearerOf(header);
   if (presented === undefined) {
-    throw new GatewayError(401, 'Unauthorized', `Service ${service} needs Authorization: Bearer <key>.`);
+    throw new GatewayError(
+      401,
+      'Unauthorized',
+      `Service ${service} needs Authorization: Bearer <key>.`,
+    );
   }
   const known = auth === 'key' ? await keys(service) : undefined;
   if (known === undefined || !matchesKey(presented, known)) {

@@ -26,7 +26,8 @@ export function pickVersion(
     throw new GatewayError(
       404,
       'VersionNotFound',
-      `Service ${service} has no version ${pinned}; known: ${versions.map((v) => v.spec.name).join(', ')}.`,
+      `Service ${service} has no version ${pinned}; known: ` +
+        `${versions.map((v) => v.spec.name).join(', ')}.`,
     );
   }
   const port = version?.ports[turn % version.ports.length];

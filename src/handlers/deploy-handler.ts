@@ -19,7 +19,8 @@ export async function handleDeploy(
   if (auth === 'token') {
     throw new InputError({
       code: 'token_auth_unavailable',
-      userMessage: 'Token auth is not available in this release yet; use --auth key or --auth none.',
+      userMessage:
+        'Token auth is not available in this release yet; use --auth key or --auth none.',
     });
   }
 

@@ -22,7 +22,8 @@ export async function handleJobs(
     .filter((v) => !mine || v.data.origin.userId === request.userId)
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, 15);
-  if (views.length === 0) return { kind: 'ephemeral', text: mine ? 'You have no jobs.' : 'No jobs yet.' };
+  if (views.length === 0)
+    return { kind: 'ephemeral', text: mine ? 'You have no jobs.' : 'No jobs yet.' };
 
   const lines = views.map((v) => {
     const when = new Date(v.createdAt).toISOString().replace('T', ' ').slice(0, 16);

@@ -14,7 +14,10 @@ export async function handleKeysShow(
     return { kind: 'ephemeral', text: `Service ${service} has auth off: it needs no key.` };
   }
   if (record.auth === 'token') {
-    return { kind: 'ephemeral', text: `Service ${service} uses token auth: ask \`token ${service}\`.` };
+    return {
+      kind: 'ephemeral',
+      text: `Service ${service} uses token auth: ask \`token ${service}\`.`,
+    };
   }
 
   const keys = await deps.targetFor(record.target).readKeys(service);

@@ -83,7 +83,8 @@ function versionLine(version: VersionSpec, status: ServiceStatus | undefined): s
   const scale =
     version.scale.mode === 'fixed'
       ? `${version.scale.replicas} replica(s)`
-      : `autoscale ${version.scale.min}-${version.scale.max} at ${version.scale.targetUtilization}%`;
+      : `autoscale ${version.scale.min}-${version.scale.max} ` +
+        `at ${version.scale.targetUtilization}%`;
   const marks = version.isDefault ? ' (default)' : '';
   const models = version.models.map(formatModelRef).join(', ');
   return (

@@ -52,7 +52,9 @@ function scaleFrom(command: DeployCommand, config: DeploymentConfig): ScaleSetti
   if (scale.min > scale.max) {
     throw new InputError({
       code: 'config_invalid',
-      userMessage: `The deployment configuration's autoScaler has minReplicas ${scale.min} above maxReplicas ${scale.max}.`,
+      userMessage:
+        `The deployment configuration's autoScaler has minReplicas ${scale.min} ` +
+        `above maxReplicas ${scale.max}.`,
     });
   }
   return scale;

@@ -43,7 +43,14 @@ export class JobNotifier {
 
   start(): void {
     const onEvent = ({ jobId }: { jobId: string }): void => void this.refresh(jobId);
-    for (const event of ['added', 'waiting', 'active', 'progress', 'completed', 'failed'] as const) {
+    for (const event of [
+      'added',
+      'waiting',
+      'active',
+      'progress',
+      'completed',
+      'failed',
+    ] as const) {
       this.#options.events.on(event, onEvent);
     }
   }
@@ -94,7 +101,11 @@ export class JobNotifier {
     }
 
     if (isFinal(view)) {
+      // Remember finished jobs so late events cost nothing; forget the oldest past a bound.
       this.#finished.add(jobId);
+      if (this.#finished.size > 10_000) {
+        this.#finished.delete(this.#finished.values().next().value ?? '');
+      }
       this.#options.onFinal?.(view);
     }
   }

@@ -77,7 +77,9 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const problems: string[] = [];
 
-  const read = <N extends VariableName>(name: N): z.output<(typeof variables)[N]['schema']> | undefined => {
+  const read = <N extends VariableName>(
+    name: N,
+  ): z.output<(typeof variables)[N]['schema']> | undefined => {
     const raw = env[name];
     if (raw === undefined) return undefined;
 
@@ -133,7 +135,9 @@ function readSlack(
 
   // A bot that answers without checking signatures would run anyone's commands.
   if (tokenSet && !secretSet) {
-    problems.push('SLACK_SIGNING_SECRET: expected the Slack app signing secret with SLACK_BOT_TOKEN');
+    problems.push(
+      'SLACK_SIGNING_SECRET: expected the Slack app signing secret with SLACK_BOT_TOKEN',
+    );
   }
   if (secretSet && !tokenSet) {
     problems.push('SLACK_BOT_TOKEN: expected a bot token (xoxb-…) with SLACK_SIGNING_SECRET');

@@ -2,7 +2,8 @@
  * The semantic kinds of failure. Each edge (chat reply, HTTP status, job outcome) maps these
  * once; errors that crossed Redis lost their prototype, so match on `code`, not `instanceof`.
  */
-export type ErrorKind = 'input' | 'not_allowed' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
+export type ErrorKind =
+  'input' | 'not_allowed' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
 
 /** Options shared by every {@link ShipmateError}. */
 export interface ShipmateErrorOptions {

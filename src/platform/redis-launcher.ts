@@ -17,9 +17,7 @@ export interface EnsureRedisOptions {
  * SHIPMATE_HOME. Only for a loopback URL: starting a server cannot help a remote address.
  * Resolves to a stop function for a server it started, or undefined.
  */
-export async function ensureRedis(
-  options: EnsureRedisOptions,
-): Promise<(() => void) | undefined> {
+export async function ensureRedis(options: EnsureRedisOptions): Promise<(() => void) | undefined> {
   const url = new URL(options.url);
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port || 6379);

@@ -42,7 +42,9 @@ export class JobProducer {
     } catch (error) {
       throw new UnavailableError({
         code: 'not_queued',
-        userMessage: 'Not queued: the job queue (Redis) is not reachable. Nothing was changed; try again shortly.',
+        userMessage:
+          'Not queued: the job queue (Redis) is not reachable. ' +
+          'Nothing was changed; try again shortly.',
         cause: error,
       });
     }

@@ -4,13 +4,7 @@ import { jobData, jobProgress, jobResult, type JobData, type JobStep } from './j
 
 /** The state words of SPEC.md's Messages section. */
 export type JobStateWord =
-  | 'queued'
-  | 'awaiting approval'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'rejected'
-  | 'cancelled';
+  'queued' | 'awaiting approval' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'cancelled';
 
 /** Everything a status message or `job <id>` shows about a job. */
 export interface JobView {
@@ -51,7 +45,7 @@ export async function viewJob(job: Job): Promise<JobView | undefined> {
     state,
     data: data.data,
     steps: progress.success ? progress.data.steps : [],
-    failure: state === 'failed' ? (job.failedReason || 'unknown reason') : undefined,
+    failure: state === 'failed' ? job.failedReason || 'unknown reason' : undefined,
     summary: result.success ? result.data.summary : undefined,
     attempt: Math.max(job.attemptsStarted, 1),
     maxAttempts: job.opts.attempts ?? 1,

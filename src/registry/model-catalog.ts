@@ -76,7 +76,9 @@ export class ModelCatalog {
     if (!(await isFile(entryScript))) {
       throw new InputError({
         code: 'entry_script_missing',
-        userMessage: `Model ${formatModelRef(ref)} names entry script ${parsed.entryScript}, which is not in its folder.`,
+        userMessage:
+          `Model ${formatModelRef(ref)} names entry script ${parsed.entryScript}, ` +
+          'which is not in its folder.',
       });
     }
     return { ...ref, dir, runtime: parsed.runtime, entryScript, sourceDir };

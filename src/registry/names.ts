@@ -23,7 +23,10 @@ export type ModelRef = z.infer<typeof modelRef>;
 /** The default version name for a deploy: `diabetes:1` → `diabetes-1`. */
 export function defaultVersionName(model: ModelRef): string {
   const base = `${model.name}-${model.version}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-  const trimmed = base.replace(/^[^a-z]+/, '').slice(0, 32).replace(/-+$/, '');
+  const trimmed = base
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
   return trimmed.length >= 3 ? trimmed : `v-${trimmed}`.padEnd(3, '0');
 }
 

@@ -78,7 +78,14 @@ export class ServiceStore {
 
       const current = serviceRecord.parse(JSON.parse(raw));
       const next = serviceRecord.parse({ ...change(current), updatedAt: new Date().toISOString() });
-      const swapped = await this.#redis.eval(casScript, 1, this.#key, name, raw, JSON.stringify(next));
+      const swapped = await this.#redis.eval(
+        casScript,
+        1,
+        this.#key,
+        name,
+        raw,
+        JSON.stringify(next),
+      );
       if (swapped === 1) return next;
     }
     throw new ConflictError({

@@ -37,7 +37,8 @@ export async function withResourceLock<T>(
   const deadline = Date.now() + (options.waitMs ?? 30 * 60_000);
 
   while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${options.resource}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for the lock on ${options.resource}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 

@@ -19,7 +19,10 @@ export class StepReporter {
     return this.#steps.findLast((s) => s.state !== 'done')?.name;
   }
 
-  async run<T>(name: string, work: (detail: (text: string) => Promise<void>) => Promise<T>): Promise<T> {
+  async run<T>(
+    name: string,
+    work: (detail: (text: string) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const step: JobStep = { name, state: 'running' };
     this.#steps.push(step);
     await this.#publish();

@@ -243,9 +243,9 @@ describe('Slack delivery edge cases', () => {
     expect(late.status).toBe(200);
     await new Promise((r) => setTimeout(r, 800));
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(slack.responses.filter((r) => JSON.stringify(r.body).includes('already exists'))).toEqual(
-      [],
-    );
+    expect(
+      slack.responses.filter((r) => JSON.stringify(r.body).includes('already exists')),
+    ).toEqual([]);
   });
 
   it('answers "not queued" when Redis is down, instead of staying silent', async () => {

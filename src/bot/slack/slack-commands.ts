@@ -49,7 +49,8 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
       await deliver(reply, respond);
     } catch (error) {
       await respond({ response_type: 'ephemeral', text: errorReply(error, logger) }).catch(
-        (failure: unknown) => logger.warn({ err: failure }, 'could not answer through response URL'),
+        (failure: unknown) =>
+          logger.warn({ err: failure }, 'could not answer through response URL'),
       );
     }
   });

@@ -150,7 +150,9 @@ export class LocalSupervisor {
   #newRuntime(entry: DesiredEntry): ServiceRuntime {
     const dir = path.join(this.#options.home, 'logs');
     mkdirSync(dir, { recursive: true });
-    const log = createWriteStream(path.join(dir, `${entry.deployment.service}.log`), { flags: 'a' });
+    const log = createWriteStream(path.join(dir, `${entry.deployment.service}.log`), {
+      flags: 'a',
+    });
     return { entry, versions: new Map(), log };
   }
 

@@ -134,7 +134,10 @@ export class ModelProcess extends EventEmitter<{ change: [] }> {
     );
     this.#setState('crashed');
 
-    const backoff = Math.min(500 * 2 ** (this.crashesInARow - 1), this.#options.maxBackoffMs ?? 30_000);
+    const backoff = Math.min(
+      500 * 2 ** (this.crashesInARow - 1),
+      this.#options.maxBackoffMs ?? 30_000,
+    );
     this.#restartTimer = setTimeout(() => this.start(), backoff);
   }
 
@@ -146,7 +149,10 @@ export class ModelProcess extends EventEmitter<{ change: [] }> {
 }
 
 function lastMeaningfulLines(lines: string[]): string {
-  const text = lines.filter((l) => l.trim() !== '').slice(-2).join(' | ');
+  const text = lines
+    .filter((l) => l.trim() !== '')
+    .slice(-2)
+    .join(' | ');
   return text.length > 400 ? `…${text.slice(-400)}` : text;
 }
 

@@ -35,11 +35,13 @@ export function versionFromDeploy(command: DeployCommand, config: DeploymentConf
 
 function scaleFrom(command: DeployCommand, config: DeploymentConfig): ScaleSettings {
   if (command.replicas !== undefined) return { mode: 'fixed', replicas: command.replicas };
+  const auto = config.autoScaler;
   if (command.autoscale !== undefined) {
-    return { mode: 'auto', ...command.autoscale, targetUtilization: 70 };
+    const targetUtilization =
+      auto?.targetUtilization ?? serviceDefaults.scale.targetUtilization;
+    return { mode: 'auto', ...command.autoscale, targetUtilization };
   }
 
-  const auto = config.autoScaler;
   if (auto?.autoscaleEnabled === false || (auto === undefined && config.numReplicas)) {
     return { mode: 'fixed', replicas: config.numReplicas ?? 1 };
   }

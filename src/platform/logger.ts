@@ -25,35 +25,41 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-/** Field paths whose values are never written, whatever they hold. */
-export const redactedPaths = [
+/**
+ * Field names whose values are never written, at any depth and in any letter case. pino's own
+ * path redaction has no recursive wildcard, so the walk is ours.
+ */
+const secretNames = [
   'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'token',
-  '*.token',
-  'key',
-  '*.key',
-  'keys',
-  '*.keys',
-  'primaryKey',
-  'secondaryKey',
+  'cookie',
   'password',
-  '*.password',
+  'passwd',
+  'secret',
+  '.*token',
+  'keys?',
+  '(primary|secondary)_?key',
+  '(signing|client)_?secret',
   'kubeconfig',
-  '*.kubeconfig',
-  'response_url',
-  '*.response_url',
-  'responseUrl',
-  '*.responseUrl',
-  'signingSecret',
-  'botToken',
+  'response_?url',
 ];
+const secretField = new RegExp(`^(${secretNames.join('|')})$`, 'i');
+
+/** A copy of a log object with every secret-named field replaced. */
+export function redactFields(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
+
+  const copy: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) {
+    copy[name] = secretField.test(name) ? '[REDACTED]' : redactFields(field, depth + 1);
+  }
+  return copy;
+}
 
 /**
- * A pino logger that redacts by path and, as a second net, by value: the final line is
- * masked against every secret the process knows before it is written.
+ * A pino logger that redacts by field name and, as a second net, by value: the final line
+ * is masked against every secret the process knows before it is written.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.destination ?? process.stdout;
@@ -72,7 +78,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      redact: { paths: redactedPaths, censor: '[REDACTED]' },
+      formatters: { log: (object) => redactFields(object) as Record<string, unknown> },
       base: { pid: process.pid },
     },
     masking,

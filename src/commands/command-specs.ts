@@ -13,6 +13,8 @@ export interface CommandSpec {
   summary: string;
   /** Names of the positional arguments, in order; a trailing `?` marks an optional one. */
   positionals: readonly string[];
+  /** How the usage line writes each positional, when not `<key>`. */
+  positionalLabels?: readonly string[];
   options: Readonly<Record<string, OptionSpec>>;
   /** zod schema over `{ ...positionals, ...options }` producing the Command. */
   schema: z.ZodType<Command>;
@@ -126,6 +128,7 @@ export const commandSpecs: readonly CommandSpec[] = [
       '[--auth key|token|none] [--config NAME]',
     summary: 'deploy registered models as a new scoring service',
     positionals: ['models'],
+    positionalLabels: ['<model>:<version>'],
     options: {
       name: { type: 'string' },
       target: { type: 'string' },
@@ -178,6 +181,7 @@ export const commandSpecs: readonly CommandSpec[] = [
     usage: 'keys show <service>',
     summary: "the service's primary and secondary keys, shown only to you",
     positionals: ['name'],
+    positionalLabels: ['<service>'],
     options: {},
     schema: service.transform((v): Command => ({ kind: 'keys.show', service: v.name })),
   },

@@ -12,7 +12,7 @@ import { tokenize } from './tokenize.js';
  * before acknowledging; every problem is an InputError carrying the usage line.
  */
 export function parseCommand(text: string): Command {
-  const words = tokenize(stripPrefix(text));
+  const words = tokenizeWithUsage(stripPrefix(text));
   if (words.length === 0) return { kind: 'help', topic: undefined };
 
   const spec = findSpec(words);
@@ -44,6 +44,25 @@ export function findSpec(words: readonly string[]): CommandSpec | undefined {
   return [...commandSpecs]
     .sort((a, b) => b.words.length - a.words.length)
     .find((spec) => spec.words.every((word, i) => lowered[i] === word));
+}
+
+/** Tokenizes; a tokenizing error still shows the usage of the command it started. */
+function tokenizeWithUsage(text: string): string[] {
+  try {
+    return tokenize(text);
+  } catch (error) {
+    const before = text.split(/["'\u201C\u201D\u2018\u2019]/)[0] ?? '';
+    const spec = findSpec(before.split(/\s+/).filter(Boolean));
+    if (error instanceof InputError && spec !== undefined) {
+      throw new InputError({
+        code: error.code,
+        userMessage: error.userMessage,
+        usage: spec.usage,
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 function stripPrefix(text: string): string {
@@ -82,7 +101,7 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
     const missing = spec.positionals[parsed.positionals.length] ?? '';
     throw new InputError({
       code: 'invalid_arguments',
-      userMessage: `Missing <${missing.replace('?', '')}>.`,
+      userMessage: `Missing ${positionalLabel(spec, missing.replace('?', ''))}.`,
       usage: spec.usage,
     });
   }
@@ -105,7 +124,8 @@ function joinOptionValues(spec: CommandSpec, words: readonly string[]): string[]
     const word = words[i] ?? '';
     const name = word.startsWith('--') && !word.includes('=') ? word.slice(2) : undefined;
     const next = words[i + 1];
-    if (name !== undefined && spec.options[name]?.type === 'string' && next !== undefined) {
+    const isValue = next !== undefined && !next.startsWith('--');
+    if (name !== undefined && spec.options[name]?.type === 'string' && isValue) {
       joined.push(`${word}=${next}`);
       i += 1;
     } else {
@@ -120,7 +140,9 @@ function optionProblem(error: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return `There is no option \`${unknown[1]}\` for this command.`;
 
-  const needsValue = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
+  const needsValue = /Option '([^']+?)(?: <value>)?' argument (missing|is ambiguous)/.exec(
+    message,
+  );
   if (needsValue) return `Option \`${needsValue[1]?.split(',').pop()?.trim()}\` needs a value.`;
 
   const takesNone = /Option '([^']+)' does not take an argument/.exec(message);
@@ -133,10 +155,16 @@ function describeIssues(spec: CommandSpec, error: z.ZodError): string {
     .map((issue) => {
       const key = String(issue.path[0] ?? '');
       const isOption = key in spec.options;
-      const label = isOption ? `--${key}` : `<${key === 'models' ? 'model>:<version' : key}>`;
+      const label = isOption ? `--${key}` : positionalLabel(spec, key);
       return `${label}: ${issue.message}`;
     })
     .join('\n');
+}
+
+/** How the usage line writes a positional: `<model>:<version>`, `<service>`. */
+function positionalLabel(spec: CommandSpec, key: string): string {
+  const index = spec.positionals.findIndex((p) => p.replace('?', '') === key);
+  return spec.positionalLabels?.[index] ?? `<${key}>`;
 }
 
 function suggestion(words: readonly string[]): string {

@@ -4,9 +4,16 @@ import { z } from 'zod';
 import { InputError } from './errors.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const url = z.url({ protocol: /^(https?|rediss?)$/ });
+const redisUrl = z.url({ protocol: /^rediss?$/ });
+const httpUrl = z.url({ protocol: /^https?$/ });
+const httpsUrl = z.url({ protocol: /^https$/ });
 const nonEmpty = z.string().min(1);
 const positiveMs = z.coerce.number().int().min(1).max(86_400_000);
+const byteCount = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 30);
 
 /**
  * Each variable of SPEC.md's environment table, with what it expects in words. The words go
@@ -16,7 +23,7 @@ const variables = {
   PORT: { schema: port, expected: 'a TCP port number from 1 to 65535' },
   GATEWAY_PORT: { schema: port, expected: 'a TCP port number from 1 to 65535' },
   HOST: { schema: nonEmpty, expected: 'an address to listen on, such as 127.0.0.1' },
-  REDIS_URL: { schema: url, expected: 'a redis:// or rediss:// URL' },
+  REDIS_URL: { schema: redisUrl, expected: 'a redis:// or rediss:// URL' },
   SHIPMATE_HOME: { schema: nonEmpty, expected: 'a directory path' },
   SHIPMATE_MODELS: { schema: nonEmpty, expected: 'a directory path' },
   SHIPMATE_CONFIGS: { schema: nonEmpty, expected: 'a directory path' },
@@ -24,17 +31,17 @@ const variables = {
   SHIPMATE_PYTHON: { schema: nonEmpty, expected: 'a Python executable' },
   SLACK_SIGNING_SECRET: { schema: nonEmpty, expected: 'the Slack app signing secret' },
   SLACK_BOT_TOKEN: { schema: z.string().regex(/^xox[bp]-/), expected: 'a bot token (xoxb-…)' },
-  SLACK_API_URL: { schema: url.regex(/\/api\/$/), expected: 'an http(s) URL ending in /api/' },
+  SLACK_API_URL: { schema: httpUrl.regex(/\/api\/$/), expected: 'an http(s) URL ending in /api/' },
   KUBECONFIG: { schema: nonEmpty, expected: 'a kubeconfig path' },
   AZURE_SUBSCRIPTION_ID: { schema: z.uuid(), expected: 'a subscription id (a UUID)' },
-  AZURE_ARM_ENDPOINT: { schema: url, expected: 'an https URL' },
+  AZURE_ARM_ENDPOINT: { schema: httpsUrl, expected: 'an https URL' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     expected: 'one of fatal, error, warn, info, debug, trace, silent',
   },
   SHIPMATE_JOB_LOCK_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
   SHIPMATE_STATUS_PACE_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
-  SHIPMATE_MAX_BODY_BYTES: { schema: positiveMs, expected: 'a byte count, a positive integer' },
+  SHIPMATE_MAX_BODY_BYTES: { schema: byteCount, expected: 'a byte count, a positive integer' },
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -118,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (problems.length > 0) {
     throw new InputError({ code: 'config_invalid', userMessage: problems.join('\n') });
   }
+  if (config.slack) Object.freeze(config.slack);
+  Object.freeze(config.secrets);
   return Object.freeze(config);
 }
 
@@ -150,5 +159,8 @@ const secretNames = new Set<string>(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'])
 
 function shown(name: string, raw: string): string {
   if (secretNames.has(name)) return raw === '' ? '' : '(hidden)';
-  return raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+  // A URL may carry a password (redis://:secret@host): never echo what follows the scheme's
+  // user part.
+  const safe = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
+  return safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
 }

@@ -47,7 +47,8 @@ const secretField = new RegExp(`^(${secretNames.join('|')})$`, 'i');
 /** A copy of a log object with every secret-named field replaced. */
 export function redactFields(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return value;
+  // Errors carry what SDKs attached (request headers, tokens): serialize, then walk them.
+  if (value instanceof Error) return redactFields(pino.stdSerializers.err(value), depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
 
   const copy: Record<string, unknown> = {};
@@ -75,12 +76,28 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   });
 
-  return pino(
+  const root = pino(
     {
       level: options.level,
-      formatters: { log: (object) => redactFields(object) as Record<string, unknown> },
+      formatters: {
+        log: (object) => redactFields(object) as Record<string, unknown>,
+      },
       base: { pid: process.pid },
     },
     masking,
   );
+  return withRedactedBindings(root);
+}
+
+/** pino passes a child's own fields through no formatter, so they are redacted here. */
+function withRedactedBindings(logger: pino.Logger): Logger {
+  return {
+    child: (bindings) => withRedactedBindings(logger.child(redactFields(bindings) as object)),
+    fatal: logger.fatal.bind(logger),
+    error: logger.error.bind(logger),
+    warn: logger.warn.bind(logger),
+    info: logger.info.bind(logger),
+    debug: logger.debug.bind(logger),
+    trace: logger.trace.bind(logger),
+  };
 }

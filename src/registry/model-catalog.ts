@@ -42,9 +42,14 @@ export class ModelCatalog {
     const names = await subfolders(this.#root);
     const models = await Promise.all(
       names.map(async (name) => {
-        const versions = (await subfolders(path.join(this.#root, name))).filter((v) =>
+        const numbered = (await subfolders(path.join(this.#root, name))).filter((v) =>
           /^[1-9][0-9]*$/.test(v),
         );
+        // A version is registered once it has its inferenceconfig.json.
+        const registered = await Promise.all(
+          numbered.map((v) => isFile(path.join(this.#root, name, v, 'inferenceconfig.json'))),
+        );
+        const versions = numbered.filter((_, i) => registered[i]);
         return { name, versions: versions.sort((a, b) => Number(a) - Number(b)) };
       }),
     );

@@ -22,12 +22,16 @@ export type ModelRef = z.infer<typeof modelRef>;
 
 /** The default version name for a deploy: `diabetes:1` → `diabetes-1`. */
 export function defaultVersionName(model: ModelRef): string {
-  const base = `${model.name}-${model.version}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-  const trimmed = base
-    .replace(/^[^a-z]+/, '')
-    .slice(0, 32)
-    .replace(/-+$/, '');
-  return trimmed.length >= 3 ? trimmed : `v-${trimmed}`.padEnd(3, '0');
+  const suffix = `-${model.version}`;
+  let base = model.name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
+  // A version name starts with a letter; `123:4` becomes `m123-4`, not a clash with `456:7`.
+  if (!/^[a-z]/.test(base)) base = `m${base}`;
+  // Shorten the model part, never the version: versions 1 and 2 must stay apart.
+  base = base.slice(0, 32 - suffix.length).replace(/-+$/, '');
+  return `${base}${suffix}`;
 }
 
 export function formatModelRef(model: ModelRef): string {

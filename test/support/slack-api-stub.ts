@@ -132,7 +132,7 @@ export async function startSlackApiStub(options: SlackApiStubOptions = {}): Prom
         : callToken !== token
           ? { ok: false, error: 'invalid_auth' }
           : handler(args);
-    call.error = result.ok === true ? undefined : String(result.error);
+    call.error = result.ok ? undefined : String(result.error);
     send(response, 200, result);
   };
 

@@ -108,7 +108,7 @@ describe('slashCommandBody', () => {
   });
 
   it('makes up a trigger id in Slack shape when none is given', () => {
-    const { triggerId: _unused, ...rest } = fields;
+    const rest = { ...fields, triggerId: undefined };
 
     const params = new URLSearchParams(slashCommandBody(rest));
 

@@ -16,7 +16,7 @@ describe('waitFor', () => {
   it('polls async probes', async () => {
     let calls = 0;
 
-    const value = await waitFor(async () => (++calls >= 2 ? { n: calls } : undefined), {
+    const value = await waitFor(() => Promise.resolve(++calls >= 2 ? { n: calls } : undefined), {
       what: 'two calls',
       intervalMs: 5,
     });

@@ -13,7 +13,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected the environment to be refused');
 }
 
-describe('loadConfig (known bugs)', () => {
+describe('loadConfig', () => {
   // The shared `url` schema allows http, https, redis and rediss for every URL variable,
   // so each accepts the other protocols although its message says otherwise.
   it('refuses an http URL for REDIS_URL', () => {

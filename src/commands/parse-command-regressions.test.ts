@@ -20,7 +20,7 @@ function refusal(text: string): InputError {
   throw new Error(`expected \`${text}\` to be refused`);
 }
 
-describe('parseCommand (known bugs)', () => {
+describe('parseCommand', () => {
   // SPEC "Messages": input that does not parse gets a reply that shows the usage line.
   // tokenize() throws before the command is known, so `usage` is undefined.
   it('shows the command usage line for a quote that is not closed', () => {

@@ -1,4 +1,4 @@
-import { Pool, errors } from 'undici';
+import { Pool } from 'undici';
 
 import { GatewayError } from './gateway-error.js';
 
@@ -25,8 +25,11 @@ export class ModelClient {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json' },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        // undici's own timeouts tick in whole seconds; the scoring timeout is a bound on the
+        // whole answer, to the millisecond.
+        signal: AbortSignal.timeout(timeoutMs),
+        headersTimeout: 0,
+        bodyTimeout: 0,
       });
       const answer = Buffer.from(await response.body.arrayBuffer());
       const type = response.headers['content-type'];
@@ -36,7 +39,7 @@ export class ModelClient {
         body: answer,
       };
     } catch (error) {
-      if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) {
+      if (error instanceof Error && ['TimeoutError', 'AbortError'].includes(error.name)) {
         throw new GatewayError(
           504,
           'ScoringTimeout',

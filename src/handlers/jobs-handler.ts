@@ -1,7 +1,5 @@
-import { Job } from 'bullmq';
-
 import { NotFoundError } from '../platform/errors.js';
-import { viewJob, type JobView } from '../queue/job-view.js';
+import { viewJob, viewJobById, type JobView } from '../queue/job-view.js';
 import { describeJob, jobStatusText } from '../notify/job-status-text.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -17,7 +15,7 @@ export async function handleJobs(
     0,
     200,
   );
-  const views = (await Promise.all(jobs.map(viewJob)))
+  const views = (await Promise.all(jobs.map((job) => viewJob(job))))
     .filter((v): v is JobView => v !== undefined)
     .filter((v) => !mine || v.data.origin.userId === request.userId)
     .sort((a, b) => b.createdAt - a.createdAt)
@@ -35,8 +33,7 @@ export async function handleJobs(
 
 /** `job <id>`: one job as its status message shows it. */
 export async function handleJob(id: string, deps: HandlerDeps): Promise<Reply> {
-  const job = await Job.fromId(deps.queue, id);
-  const view = job ? await viewJob(job) : undefined;
+  const view = await viewJobById(deps.queue, id);
   if (view === undefined) {
     throw new NotFoundError({
       code: 'job_not_found',

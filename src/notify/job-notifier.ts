@@ -2,7 +2,7 @@ import { Job, type Queue, type QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
-import { viewJob, type JobView } from '../queue/job-view.js';
+import { viewJobById, type JobView } from '../queue/job-view.js';
 import { ChannelPacer } from './channel-pacer.js';
 import { isFinal } from './job-status-text.js';
 import type { StatusSink } from './status-sink.js';
@@ -81,8 +81,7 @@ export class JobNotifier {
 
   async #render(jobId: string, sink: StatusSink): Promise<void> {
     if (this.#finished.has(jobId)) return;
-    const job = await Job.fromId(this.#options.queue, jobId);
-    const view = job ? await viewJob(job) : undefined;
+    const view = await viewJobById(this.#options.queue, jobId);
     if (view === undefined) return;
 
     const channelId = view.data.origin.channelId;

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 
 import { jobData, jobProgress, jobResult, type JobData, type JobStep } from './job-schemas.js';
 
@@ -32,12 +32,22 @@ const stateWords: Record<string, JobStateWord> = {
   failed: 'failed',
 };
 
+/**
+ * Reads one job consistently: the state first, then the job. BullMQ writes the result and
+ * the final state in one step, so a job read after its state is never behind it.
+ */
+export async function viewJobById(queue: Queue, id: string): Promise<JobView | undefined> {
+  const state = await queue.getJobState(id);
+  const job = await Job.fromId(queue, id);
+  return job ? viewJob(job, state) : undefined;
+}
+
 /** Reads a BullMQ job into a JobView; undefined when its data is not a Shipmate job. */
-export async function viewJob(job: Job): Promise<JobView | undefined> {
+export async function viewJob(job: Job, knownState?: string): Promise<JobView | undefined> {
   const data = jobData.safeParse(job.data);
   if (!data.success || job.id === undefined) return undefined;
 
-  const state = stateWords[await job.getState()] ?? 'queued';
+  const state = stateWords[knownState ?? (await job.getState())] ?? 'queued';
   const progress = jobProgress.safeParse(job.progress);
   const result = jobResult.safeParse(job.returnvalue);
   return {

@@ -115,13 +115,17 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       logger: logger.child({ role: 'local-target' }),
     });
     const keyCache = createKeyCache({ read: (service) => keys.read(service) });
-    supervisor.onChange((service) => keyCache.invalidate(service));
+    const models = new ModelClient();
+    supervisor.onChange((service) => {
+      keyCache.invalidate(service);
+      models.retain(supervisor.ports());
+    });
     await supervisor.start();
     closers.push(() => supervisor.stop());
 
-    const models = new ModelClient();
     const server = createGatewayServer({
       routes: supervisor,
+      registeredState: async (service) => (await deps.services.get(service))?.state,
       keys: (service) => keyCache.get(service),
       models,
       logger: logger.child({ role: 'gateway' }),

@@ -140,9 +140,7 @@ function optionProblem(error: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return `There is no option \`${unknown[1]}\` for this command.`;
 
-  const needsValue = /Option '([^']+?)(?: <value>)?' argument (missing|is ambiguous)/.exec(
-    message,
-  );
+  const needsValue = /Option '([^']+?)(?: <value>)?' argument (missing|is ambiguous)/.exec(message);
   if (needsValue) return `Option \`${needsValue[1]?.split(',').pop()?.trim()}\` needs a value.`;
 
   const takesNone = /Option '([^']+)' does not take an argument/.exec(message);

@@ -20,6 +20,8 @@ export interface GatewayServerOptions {
   /** The service's keys; the caller caches them. */
   keys: (service: string) => Promise<ServiceKeys | undefined>;
   models: ModelClient;
+  /** The registry's state of a service the gateway has no route for, if it exists. */
+  registeredState: (service: string) => Promise<string | undefined>;
   logger: Logger;
   metrics: Metrics;
   maxBodyBytes: number;
@@ -49,6 +51,14 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
 
     const route = options.routes.route(service);
     if (route === undefined) {
+      const state = await options.registeredState(service);
+      if (state !== undefined) {
+        throw new GatewayError(
+          503,
+          'NoVersionReady',
+          `Service ${service} is ${state}: not serving.`,
+        );
+      }
       throw new GatewayError(404, 'ServiceNotFound', `There is no service named ${service}.`);
     }
     await authorize(service, route.auth, req.headers.authorization, options.keys);

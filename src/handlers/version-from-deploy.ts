@@ -37,8 +37,7 @@ function scaleFrom(command: DeployCommand, config: DeploymentConfig): ScaleSetti
   if (command.replicas !== undefined) return { mode: 'fixed', replicas: command.replicas };
   const auto = config.autoScaler;
   if (command.autoscale !== undefined) {
-    const targetUtilization =
-      auto?.targetUtilization ?? serviceDefaults.scale.targetUtilization;
+    const targetUtilization = auto?.targetUtilization ?? serviceDefaults.scale.targetUtilization;
     return { mode: 'auto', ...command.autoscale, targetUtilization };
   }
 

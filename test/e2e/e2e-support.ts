@@ -69,20 +69,21 @@ export interface Scored {
   body: unknown;
 }
 
-/** Sends a scoring request to the product's gateway. */
+/** Sends a JSON scoring request to the product's gateway, with `key` as a Bearer token. */
 export async function score(
   product: Product,
   service: string,
   body: unknown,
-  init: { authorization?: string; method?: string; rawBody?: string } = {},
+  init: { key?: string; authorization?: string; method?: string } = {},
 ): Promise<Scored> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.authorization !== undefined) headers.authorization = init.authorization;
+  const authorization = init.authorization ?? (init.key && `Bearer ${init.key}`);
+  if (authorization) headers.authorization = authorization;
   const method = init.method ?? 'POST';
   const response = await fetch(`${product.gatewayUrl}/api/v1/service/${service}/score`, {
     method,
     headers,
-    body: method === 'GET' ? undefined : (init.rawBody ?? JSON.stringify(body)),
+    body: method === 'GET' ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   let parsed: unknown = text;
@@ -98,9 +99,6 @@ export async function score(
     body: parsed,
   };
 }
-
-/** `Authorization: Bearer <key>`. */
-export const bearer = (key: string): string => `Bearer ${key}`;
 
 /**
  * A temporary model registry: the test fixtures and the shipped diabetes sample, copied so

@@ -1,13 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
 import {
-  bearer,
   diabetesModel,
   diabetesRows,
   entryScript,
@@ -20,8 +19,10 @@ import {
   type SayResult,
 } from './e2e-support.js';
 
-const timeout = 60_000;
+// Each test runs the CLI a few times, and each run loads the product from source.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const maxBodyBytes = 1024;
+const rows = { data: diabetesRows };
 
 let redis: RedisServer | undefined;
 let product: Product;
@@ -46,8 +47,11 @@ beforeAll(async () => {
     },
   });
   product = started;
-  stopProduct = () => started.stop();
-}, timeout);
+  stopProduct = async () => {
+    await started.stop();
+    await rm(started.home, { recursive: true, force: true });
+  };
+});
 
 afterAll(async () => {
   killStraySays();
@@ -57,7 +61,7 @@ afterAll(async () => {
     await killRunners(entryScript(models, model));
   }
   await rm(scratch, { recursive: true, force: true });
-}, timeout);
+});
 
 /** The `{ error: { code, message } }` body of a gateway or model error. */
 const errorBody = (code: string, message: RegExp | string = /\S/) => ({
@@ -71,7 +75,7 @@ describe('a diabetes service deployed with key auth', () => {
   beforeAll(async () => {
     deploy = await say(product, 'deploy diabetes:1 --name diabetes');
     keys = keysOf((await say(product, 'keys show diabetes')).stdout);
-  }, timeout);
+  });
 
   it('reports the deploy as a job that succeeded, and exits 0', () => {
     expect(deploy.code, deploy.output).toBe(0);
@@ -82,14 +86,7 @@ describe('a diabetes service deployed with key auth', () => {
   it('answers each row with the linear model of the sample', async () => {
     const predict = await diabetesModel();
 
-    const answer = await score(
-      product,
-      'diabetes',
-      { data: diabetesRows },
-      {
-        authorization: bearer(keys.primary),
-      },
-    );
+    const answer = await score(product, 'diabetes', rows, { key: keys.primary });
 
     expect(answer.status).toBe(200);
     expect(answer.version).toBe('diabetes-1');
@@ -103,20 +100,13 @@ describe('a diabetes service deployed with key auth', () => {
     expect(keys.secondary).not.toBe(keys.primary);
 
     for (const key of [keys.primary, keys.secondary]) {
-      const answer = await score(
-        product,
-        'diabetes',
-        { data: [diabetesRows[0]] },
-        {
-          authorization: bearer(key),
-        },
-      );
+      const answer = await score(product, 'diabetes', rows, { key });
       expect(answer.status).toBe(200);
     }
   });
 
   it('refuses a request without a key with 401 and a JSON error', async () => {
-    const answer = await score(product, 'diabetes', { data: diabetesRows });
+    const answer = await score(product, 'diabetes', rows);
 
     expect(answer.status).toBe(401);
     expect(answer.contentType).toMatch(/^application\/json/);
@@ -124,42 +114,25 @@ describe('a diabetes service deployed with key auth', () => {
   });
 
   it('refuses a wrong key with 401', async () => {
-    const answer = await score(
-      product,
-      'diabetes',
-      { data: diabetesRows },
-      {
-        authorization: bearer(`${keys.primary.slice(0, -4)}AAAA`),
-      },
-    );
+    const wrong = `${keys.primary.slice(0, -4)}AAAA`;
+
+    const answer = await score(product, 'diabetes', rows, { key: wrong });
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(errorBody('Unauthorized', /does not open service diabetes/));
   });
 
   it('refuses a valid key sent with the Basic scheme with 401', async () => {
-    const answer = await score(
-      product,
-      'diabetes',
-      { data: diabetesRows },
-      {
-        authorization: `Basic ${keys.primary}`,
-      },
-    );
+    const authorization = `Basic ${keys.primary}`;
+
+    const answer = await score(product, 'diabetes', rows, { authorization });
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(errorBody('Unauthorized', /Bearer/));
   });
 
   it('answers 404 for a service that does not exist', async () => {
-    const answer = await score(
-      product,
-      'no-such-service',
-      { data: diabetesRows },
-      {
-        authorization: bearer(keys.primary),
-      },
-    );
+    const answer = await score(product, 'no-such-service', rows, { key: keys.primary });
 
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual(errorBody('ServiceNotFound', /no-such-service/));
@@ -168,7 +141,7 @@ describe('a diabetes service deployed with key auth', () => {
   it('answers 405 to a GET on the scoring URL', async () => {
     const answer = await score(product, 'diabetes', undefined, {
       method: 'GET',
-      authorization: bearer(keys.primary),
+      key: keys.primary,
     });
 
     expect(answer.status).toBe(405);
@@ -176,27 +149,13 @@ describe('a diabetes service deployed with key auth', () => {
   });
 
   it('refuses a body over the size limit with 413 and keeps serving', async () => {
-    const padding = 'x'.repeat(maxBodyBytes);
-    const tooBig = await score(
-      product,
-      'diabetes',
-      { data: diabetesRows, padding },
-      {
-        authorization: bearer(keys.primary),
-      },
-    );
+    const padded = { ...rows, padding: 'x'.repeat(maxBodyBytes) };
+
+    const tooBig = await score(product, 'diabetes', padded, { key: keys.primary });
 
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual(errorBody('BodyTooLarge', new RegExp(`${maxBodyBytes} bytes`)));
-
-    const after = await score(
-      product,
-      'diabetes',
-      { data: diabetesRows },
-      {
-        authorization: bearer(keys.primary),
-      },
-    );
+    const after = await score(product, 'diabetes', rows, { key: keys.primary });
     expect(after.status).toBe(200);
   });
 
@@ -213,17 +172,10 @@ describe('a model whose run raises', () => {
     const deploy = await say(product, 'deploy raises:1 --name raiser');
     expect(deploy.code, deploy.output).toBe(0);
     keys = keysOf((await say(product, 'keys show raiser')).stdout);
-  }, timeout);
+  });
 
   it("answers 500 with the model's ModelRunError and the version that ran", async () => {
-    const answer = await score(
-      product,
-      'raiser',
-      { data: [] },
-      {
-        authorization: bearer(keys.primary),
-      },
-    );
+    const answer = await score(product, 'raiser', rows, { key: keys.primary });
 
     expect(answer.status).toBe(500);
     expect(answer.version).toBe('raises-1');
@@ -236,7 +188,7 @@ describe('a service deployed with --auth none', () => {
 
   beforeAll(async () => {
     deploy = await say(product, 'deploy echo-node:1 --name open-echo --auth none');
-  }, timeout);
+  });
 
   it('scores without any key', async () => {
     expect(deploy.code, deploy.output).toBe(0);
@@ -264,7 +216,7 @@ describe('a service whose deployment configuration sets a 500 ms scoring timeout
 
   beforeAll(async () => {
     deploy = await say(product, 'deploy slow-run:1 --name sleepy --auth none --config impatient');
-  }, timeout);
+  });
 
   it('deploys with the timeout from the configuration', async () => {
     expect(deploy.code, deploy.output).toBe(0);
@@ -281,6 +233,14 @@ describe('a service whose deployment configuration sets a 500 ms scoring timeout
     expect(answer.version).toBe('slow-run-1');
     expect(answer.body).toEqual(errorBody('ScoringTimeout', /500 ms/));
     expect(Date.now() - started).toBeLessThan(1_900);
+  });
+
+  it('answers 504 close to the configured 500 ms, not a second later', async () => {
+    const started = Date.now();
+    const answer = await score(product, 'sleepy', { sleep: 2 });
+
+    expect(answer.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(900);
   });
 
   it('answers again once the slow run is over', async () => {

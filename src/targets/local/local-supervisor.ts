@@ -82,6 +82,17 @@ export class LocalSupervisor {
     return { service, auth: runtime.entry.deployment.auth, versions };
   }
 
+  /** Every port a ready replica listens on, for closing connections to the others. */
+  ports(): Set<number> {
+    const ports = new Set<number>();
+    for (const runtime of this.#services.values()) {
+      for (const version of runtime.versions.values()) {
+        for (const replica of [...version.replicas, ...version.retiring]) ports.add(replica.port);
+      }
+    }
+    return ports;
+  }
+
   /** Calls back with a service name whenever its desired state or readiness changes. */
   onChange(listener: (service: string) => void): void {
     this.#listeners.add(listener);

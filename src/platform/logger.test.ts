@@ -156,4 +156,48 @@ describe('createLogger', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines[0]).toContain('pk-not-registered');
   });
+
+  it('redacts a field named token however deep it is', async () => {
+    const { logger, lines } = capture();
+
+    logger.info({ job: { result: { token: 'eyJ-not-yet-known-99999999' } } }, 'job done');
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.join('\n')).not.toContain('99999999');
+  });
+
+  it('redacts an Authorization header spelled with a capital A', async () => {
+    const { logger, lines } = capture();
+
+    logger.info({ headers: { Authorization: 'Bearer 88888888' } }, 'calling Slack');
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.join('\n')).not.toContain('88888888');
+  });
+
+  it('redacts a secret-named binding of a child logger', async () => {
+    const { logger, lines } = capture();
+
+    logger.child({ responseUrl: 'https://127.0.0.1/hooks/77777777' }).info('command acked');
+    logger.child({ token: 'tok-66666666' }).info('job started');
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.join('\n')).not.toContain('77777777');
+    expect(lines.join('\n')).not.toContain('66666666');
+  });
+
+  it('redacts secret-named properties of a logged error', async () => {
+    const { logger, lines } = capture();
+    const err = Object.assign(new Error('request failed'), {
+      token: 'tok-55555555',
+      request: { headers: { authorization: 'Bearer 44444444' } },
+    });
+
+    logger.error({ err }, 'Slack call failed');
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.join('\n')).toContain('request failed');
+    expect(lines.join('\n')).not.toContain('55555555');
+    expect(lines.join('\n')).not.toContain('44444444');
+  });
 });

@@ -61,12 +61,13 @@ export async function processDeploy(
     }),
   );
 
-  await steps.run('wait until ready', (detail) =>
-    target.waitReady(data.service, revision, {
+  await steps.run('wait until ready', async (detail) => {
+    await target.waitReady(data.service, revision, {
       timeoutMs: deps.readyTimeoutMs,
       onProgress: detail,
-    }),
-  );
+    });
+    await detail(`${data.version.name} ready`);
+  });
 
   await deps.services.update(data.service, (s) => ({ ...s, state: 'ready', lastError: undefined }));
   const scoringUri = target.scoringUri(data.service);

@@ -86,6 +86,14 @@ describe('deploying from Slack', () => {
       expect(words).toHaveLength(1);
     }
     expect(message.text).toMatch(/✓ wait until ready/);
+
+    // Paced at Slack's one write per second per channel; intermediate states coalesced.
+    const writes = slack.calls
+      .filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method))
+      .map((c) => c.at);
+    for (let i = 1; i < writes.length; i += 1) {
+      expect((writes[i] ?? 0) - (writes[i - 1] ?? 0)).toBeGreaterThanOrEqual(950);
+    }
     expect(message.text).toMatch(/\d+ s/);
 
     const keysAck = await command('keys show diabetes');

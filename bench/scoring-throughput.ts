@@ -1,3 +1,4 @@
+import type { CpuMeter, CpuShare } from './cpu-usage.js';
 import { score, type ScoringRoute } from './scoring-client.js';
 
 /** One closed-loop run. */
@@ -7,6 +8,8 @@ export interface Throughput {
   ok: number;
   errors: number;
   seconds: number;
+  /** CPU used during the measured window, when a meter was given. */
+  cpu?: CpuShare;
 }
 
 /** Options for {@link measureThroughput}. */
@@ -16,6 +19,7 @@ export interface ThroughputOptions {
   seconds: number;
   /** Unmeasured run before, to open connections and warm both ends. */
   warmUpSeconds: number;
+  cpu?: CpuMeter;
 }
 
 /**
@@ -24,7 +28,10 @@ export interface ThroughputOptions {
  */
 export async function measureThroughput(options: ThroughputOptions): Promise<Throughput> {
   await loop(options, options.warmUpSeconds);
-  return loop(options, options.seconds);
+  const start = await options.cpu?.snapshot();
+  const run = await loop(options, options.seconds);
+  if (options.cpu === undefined || start === undefined) return run;
+  return { ...run, cpu: await options.cpu.since(start) };
 }
 
 async function loop(options: ThroughputOptions, seconds: number): Promise<Throughput> {

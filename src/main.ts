@@ -149,9 +149,10 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     });
     const sinks: StatusSink[] = [];
     if (config.slack) {
-      const app = createSlackApp({ config: config.slack, express: ingress, logger });
-      registerSlackCommands({ app, deps, logger: logger.child({ role: 'serve' }), metrics });
-      sinks.push(createSlackStatusSink(app.client));
+      const slack = createSlackApp({ config: config.slack, express: ingress, logger });
+      const serveLogger = logger.child({ role: 'serve' });
+      registerSlackCommands({ app: slack.app, deps, logger: serveLogger, metrics });
+      sinks.push(createSlackStatusSink(slack.client));
     }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
     closers.unshift(() => events.close());

@@ -3,10 +3,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { AuthMode } from '../registry/service-record.js';
-import type { ServiceKeys } from '../targets/target.js';
 import { GatewayError, sendError } from './gateway-error.js';
-import { bearerOf, matchesKey } from './key-check.js';
+import { bearerOf, matchesKey, type KeyDigests } from './key-check.js';
 import type { ModelClient } from './model-client.js';
+import { VersionMetrics } from './version-metrics.js';
 import { pickVersion, type RoutableVersion } from './version-picker.js';
 
 /** Where the gateway learns which services exist and where their replicas listen. */
@@ -17,8 +17,8 @@ export interface RouteSource {
 /** Options for {@link createGatewayServer}. */
 export interface GatewayServerOptions {
   routes: RouteSource;
-  /** The service's keys; the caller caches them. */
-  keys: (service: string) => Promise<ServiceKeys | undefined>;
+  /** Digests of the service's keys; the caller caches them. */
+  keys: (service: string) => Promise<KeyDigests | undefined>;
   models: ModelClient;
   /** The registry's state of a service the gateway has no route for, if it exists. */
   registeredState: (service: string) => Promise<string | undefined>;
@@ -37,10 +37,12 @@ const deploymentHeader = 'azureml-model-deployment';
  */
 export function createGatewayServer(options: GatewayServerOptions): http.Server {
   let turn = 0;
+  const versionMetrics = new VersionMetrics(options.metrics);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    const match = scorePath.exec(url.pathname);
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const match = scorePath.exec(query === -1 ? target : target.slice(0, query));
     if (match === null) {
       throw new GatewayError(404, 'NotFound', 'Scoring is at POST /api/v1/service/<name>/score.');
     }
@@ -82,9 +84,8 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
       status = error instanceof GatewayError ? error.status : 500;
       throw error;
     } finally {
-      const labels = { service, version: version.spec.name };
-      options.metrics.scoringRequests.inc({ ...labels, status: String(status) });
-      options.metrics.scoringSeconds.observe(labels, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      versionMetrics.record(service, version.spec.name, status, seconds);
     }
   };
 

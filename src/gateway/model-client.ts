@@ -19,15 +19,18 @@ export class ModelClient {
   /** Sends a body to a replica's /score; maps transport failures to the model's layer. */
   async score(port: number, body: Buffer, timeoutMs: number): Promise<ModelAnswer> {
     const pool = this.#pool(port);
+    // undici's own timeouts tick in whole seconds; the scoring timeout bounds the whole answer
+    // to the millisecond. A timer that is cleared, not AbortSignal.timeout, so a busy gateway
+    // does not hold a live 60 s timer per request.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const response = await pool.request({
         path: '/score',
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json' },
-        // undici's own timeouts tick in whole seconds; the scoring timeout is a bound on the
-        // whole answer, to the millisecond.
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: abort.signal,
         headersTimeout: 0,
         bodyTimeout: 0,
       });
@@ -38,8 +41,8 @@ export class ModelClient {
         contentType: typeof type === 'string' ? type : 'application/json',
         body: answer,
       };
-    } catch (error) {
-      if (error instanceof Error && ['TimeoutError', 'AbortError'].includes(error.name)) {
+    } catch {
+      if (abort.signal.aborted) {
         throw new GatewayError(
           504,
           'ScoringTimeout',
@@ -51,6 +54,8 @@ export class ModelClient {
         'ModelProcessDied',
         'The model process closed the connection before answering (it may have crashed).',
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 

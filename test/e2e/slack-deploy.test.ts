@@ -75,6 +75,8 @@ describe('deploying from Slack', () => {
     );
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(message.channel).toBe(channelId);
+    // No Slack round trip stands in front of an acknowledgement.
+    expect(slack.callsTo('auth.test').length).toBeLessThanOrEqual(1);
     const versions = [...message.history.map((h) => h.text ?? ''), message.text ?? ''];
     const jobId = /job ([a-z0-9]+)/.exec(message.text ?? '')?.[1];
     expect(jobId).toBeDefined();

@@ -1,4 +1,5 @@
 import { App, ExpressReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Express } from 'express';
 
 import type { SlackConfig } from '../../platform/config.js';
@@ -13,28 +14,52 @@ export interface CreateSlackAppOptions {
   logger: Logger;
 }
 
+/** The Bolt app and the Web API client the product posts with. */
+export interface SlackApp {
+  app: App;
+  client: WebClient;
+}
+
 /**
  * A Bolt app on the shared ingress. Bolt checks the signature over the raw body and the
  * 5-minute timestamp window before any parsing, and answers 401 otherwise.
  */
-export function createSlackApp(options: CreateSlackAppOptions): App {
-  if (options.config.signingSecret.trim() === '') {
+export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
+  const { config } = options;
+  if (config.signingSecret.trim() === '') {
     throw new Error('SLACK_SIGNING_SECRET is empty: refusing to accept unsigned Slack requests');
   }
   const logger = boltLogger(options.logger);
+  const client = new WebClient(config.botToken, {
+    logger,
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+  });
+
+  // Bolt's single-token mode calls auth.test before every request it processes unless told
+  // the bot's ids, which would put a Slack round trip (and its rate limit) in front of every
+  // acknowledgement. Learn the ids once, in the background, and authorize from memory.
+  let identity: { botId?: string; botUserId?: string } = {};
+  client.auth
+    .test()
+    .then((result) => {
+      identity = { botId: result.bot_id, botUserId: result.user_id };
+    })
+    .catch((error: unknown) => {
+      options.logger.error({ err: error }, 'Slack rejected SLACK_BOT_TOKEN (auth.test failed)');
+    });
+
   const receiver = new ExpressReceiver({
-    signingSecret: options.config.signingSecret,
+    signingSecret: config.signingSecret,
     endpoints: '/slack/events',
     processBeforeResponse: false,
     app: options.express,
     logger,
   });
-  return new App({
-    token: options.config.botToken,
+  const app = new App({
     receiver,
     logger,
-    // No auth.test round trip at start-up: the first real call proves the token.
-    tokenVerificationEnabled: false,
-    clientOptions: options.config.apiUrl ? { slackApiUrl: options.config.apiUrl } : {},
+    authorize: () => Promise.resolve({ botToken: config.botToken, ...identity }),
+    clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {},
   });
+  return { app, client };
 }

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { startProduct, type Product } from '../test/support/product.js';
+import { startRedis } from '../test/support/redis-server.js';
+import { startSlackApiStub, type SlackApiStub } from '../test/support/slack-api-stub.js';
+import { createChat, type Chat } from './chat.js';
+import type { Closers } from './closers.js';
+import { createCpuMeter } from './cpu-usage.js';
+import { killLeftovers } from './leftover-processes.js';
+
+/** Everything the bench runs against, all on 127.0.0.1. */
+export interface BenchEnvironment {
+  product: Product;
+  slack: SlackApiStub;
+  chat: Chat;
+  home: string;
+  cpu: ReturnType<typeof createCpuMeter>;
+}
+
+const signingSecret = 'bench-signing-secret-0123456789abcdef';
+
+/**
+ * Starts a private Redis, the Slack API stub and `shipmate up` from source with Slack pointed
+ * at the stub and LOG_LEVEL=warn. Each is registered with `closers` as soon as it runs.
+ */
+export async function startEnvironment(
+  closers: Closers,
+  progress: (text: string) => void,
+): Promise<BenchEnvironment> {
+  const redis = await startRedis();
+  closers.add('redis', () => redis.stop());
+  const slack = await startSlackApiStub();
+  closers.add('slack stub', () => slack.close());
+  const home = await mkdtemp(path.join(os.tmpdir(), 'shipmate-bench-'));
+  closers.add('home', () => rm(home, { recursive: true, force: true }));
+  // Also catches a product that never printed its start line and so has no handle.
+  closers.add('leftover processes', async () => {
+    const killed = await killLeftovers(home);
+    if (killed.length > 0) progress(`killed leftover processes ${killed.join(', ')}`);
+  });
+
+  progress('starting the product (LOG_LEVEL=warn)');
+  const product = await startProduct({
+    redisUrl: redis.url,
+    home,
+    // The usual start line is logged at info, which LOG_LEVEL=warn hides.
+    readyText: 'Scoring gateway on',
+    env: {
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.url,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  closers.add('product', () => product.stop());
+
+  const chat = createChat({
+    ingressUrl: product.ingressUrl,
+    signingSecret,
+    slack,
+    channelId: 'C0BENCH',
+  });
+  const cpu = createCpuMeter({ home, redisPid: redis.pid, cores: os.cpus().length });
+  return { product, slack, chat, home, cpu };
+}

@@ -16,6 +16,8 @@ export const localKeys = {
   status: 'shipmate:local:status',
   /** Pub/sub channel: a service name whose desired state or status just changed. */
   changes: 'shipmate:local:changes',
+  /** Set with a short expiry by a running supervisor, so a worker knows one is there. */
+  heartbeat: 'shipmate:local:supervisor',
 } as const;
 
 const registeredModel = z.object({

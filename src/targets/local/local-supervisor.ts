@@ -59,7 +59,11 @@ export class LocalSupervisor {
     });
 
     await this.resyncAll();
-    this.#resync = setInterval(() => void this.resyncAll(), this.#options.resyncMs ?? 5_000);
+    await this.#beat();
+    this.#resync = setInterval(() => {
+      void this.resyncAll();
+      void this.#beat();
+    }, this.#options.resyncMs ?? 3_000);
     this.#resync.unref();
   }
 
@@ -101,9 +105,16 @@ export class LocalSupervisor {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#resync);
+    await this.#options.redis.del(localKeys.heartbeat).catch(() => undefined);
     await Promise.allSettled([...this.#chains.values()]);
     await Promise.all([...this.#services.values()].map((s) => this.#stopService(s)));
     this.#services.clear();
+  }
+
+  async #beat(): Promise<void> {
+    await this.#options.redis
+      .set(localKeys.heartbeat, String(process.pid), 'EX', 10)
+      .catch(() => undefined);
   }
 
   /** Runs reconciles of one service one after another, never two at once. */

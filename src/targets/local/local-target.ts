@@ -25,6 +25,8 @@ export interface LocalTargetOptions {
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   pollMs?: number;
+  /** How long to wait for a local runtime's heartbeat before giving up. */
+  absentAfterMs?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   const { redis, keys } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const pollMs = options.pollMs ?? 100;
+  const absentAfterMs = options.absentAfterMs ?? 5_000;
 
   const status = async (service: string): Promise<ServiceStatus | undefined> => {
     const raw = await redis.hget(localKeys.status, service);
@@ -63,7 +66,20 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       let lastDetail = '';
       let seenSupervisor = false;
 
+      const started = Date.now();
       while (Date.now() < deadline) {
+        // Without a local runtime nothing will ever start: say so early, not after minutes.
+        if (
+          Date.now() - started > absentAfterMs &&
+          (await redis.exists(localKeys.heartbeat)) === 0
+        ) {
+          throw new UnavailableError({
+            code: 'local_runtime_absent',
+            userMessage:
+              'No local runtime is running to start the model: start `npm start` ' +
+              '(or `shipmate gateway`) and try again.',
+          });
+        }
         const current = await status(service);
         if (current !== undefined) seenSupervisor = true;
         if (current?.revision === revision) {

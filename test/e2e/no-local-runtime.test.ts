@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startProduct, type Product } from '../support/product.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { say } from '../support/say.js';
+
+describe('a deploy with workers but no local runtime', () => {
+  let redis: RedisServer;
+  let worker: Product;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    worker = await startProduct({ redisUrl: redis.url, role: 'worker' });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it('fails saying no local runtime is running, instead of waiting for minutes', async () => {
+    const started = Date.now();
+    const result = await say('deploy diabetes:1 --name lonely', worker.env);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/— failed/);
+    expect(result.stdout).toContain('No local runtime is running');
+    expect(result.stdout).toContain('step: wait until ready');
+    expect(Date.now() - started).toBeLessThan(45_000);
+  }, 60_000);
+});

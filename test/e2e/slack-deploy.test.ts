@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startProduct, type Product } from '../support/product.js';
-import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
+import type { Product } from '../support/product.js';
+import type { RedisServer } from '../support/redis-server.js';
+import type { SlackApiStub } from '../support/slack-api-stub.js';
+import { startSlackProduct } from '../support/slack-product.js';
 import { sendSlashCommand, type SlashCommandFields } from '../support/slack-request.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -46,16 +47,7 @@ describe('deploying from Slack', () => {
     });
 
   beforeAll(async () => {
-    redis = await startRedis();
-    slack = await startSlackApiStub();
-    product = await startProduct({
-      redisUrl: redis.url,
-      env: {
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_BOT_TOKEN: slack.token,
-        SLACK_API_URL: slack.url,
-      },
-    });
+    ({ redis, slack, product } = await startSlackProduct(signingSecret));
   });
 
   afterAll(async () => {
@@ -216,17 +208,9 @@ describe('Slack delivery edge cases', () => {
     });
 
   beforeAll(async () => {
-    redis = await startRedis();
-    slack = await startSlackApiStub();
-    product = await startProduct({
-      redisUrl: redis.url,
-      env: {
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_BOT_TOKEN: slack.token,
-        SLACK_API_URL: slack.url,
-        SHIPMATE_STATUS_PACE_MS: '300',
-      },
-    });
+    ({ redis, slack, product } = await startSlackProduct(signingSecret, {
+      SHIPMATE_STATUS_PACE_MS: '300',
+    }));
   });
 
   afterAll(async () => {

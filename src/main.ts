@@ -113,6 +113,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       home: config.home,
       python: config.python,
       logger: logger.child({ role: 'local-target' }),
+      secrets,
     });
     const keyCache = createKeyCache({ read: (service) => keys.read(service) });
     const models = new ModelClient();

@@ -18,6 +18,11 @@ export class SecretRegistry {
     this.#values.delete(value);
   }
 
+  /** True when the value is one of the known secrets. */
+  has(value: string): boolean {
+    return this.#values.has(value);
+  }
+
   /** The text with every known secret replaced by `[REDACTED]`. */
   mask(text: string): string {
     let masked = text;

@@ -1,3 +1,8 @@
+import { cp, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Product } from '../support/product.js';
@@ -208,8 +213,19 @@ describe('Slack delivery edge cases', () => {
     });
 
   beforeAll(async () => {
+    // The shipped sample beside a careless fixture model.
+    const models = await mkdtemp(path.join(os.tmpdir(), 'shipmate-models-'));
+    await cp(fileURLToPath(new URL('../../models/', import.meta.url)), models, { recursive: true });
+    await cp(
+      fileURLToPath(new URL('../fixtures/models/leaky', import.meta.url)),
+      `${models}/leaky`,
+      {
+        recursive: true,
+      },
+    );
     ({ redis, slack, product } = await startSlackProduct(signingSecret, {
       SHIPMATE_STATUS_PACE_MS: '300',
+      SHIPMATE_MODELS: models,
     }));
   });
 
@@ -240,6 +256,30 @@ describe('Slack delivery edge cases', () => {
     expect(
       slack.responses.filter((r) => JSON.stringify(r.body).includes('already exists')),
     ).toEqual([]);
+  });
+
+  it('keeps the product secrets out of a model process and its logs', async () => {
+    await send('deploy leaky:1 --name leaky --auth none', 'leaky-deploy', 'leaky-deploy');
+    await waitFor(
+      () => [...slack.messages.values()].find((m) => m.text?.includes('as leaky — succeeded')),
+      { what: 'the leaky deploy to succeed', timeoutMs: 30_000 },
+    );
+    const scored = await fetch(`${product.gatewayUrl}/api/v1/service/leaky/score`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const { env } = (await scored.json()) as { env: Record<string, string> };
+    expect(env.SHIPMATE_ENTRY_SCRIPT).toContain('leaky');
+    expect(Object.keys(env).filter((name) => /SLACK|REDIS_URL/.test(name))).toEqual([]);
+
+    await send('service logs leaky --tail 200', 'leaky-logs', 'leaky-logs');
+    const logs = await waitFor(() => slack.responses.find((r) => r.id === 'leaky-logs'), {
+      what: 'the logs reply',
+    });
+    const text = JSON.stringify(logs.body);
+    expect(text).toContain('SHIPMATE_ENTRY_SCRIPT=');
+    expect(text).not.toContain(slack.token);
+    expect(text).not.toContain(signingSecret);
   });
 
   it('answers "not queued" when Redis is down, instead of staying silent', async () => {

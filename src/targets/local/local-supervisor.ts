@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../../platform/logger.js';
+import type { SecretRegistry } from '../../platform/secret-registry.js';
 import type { AuthMode, VersionSpec } from '../../registry/service-record.js';
 import { desiredEntry, localKeys, type DesiredEntry, type StatusEntry } from './local-state.js';
 import { replicaCount, VersionRuntime } from './version-runtime.js';
@@ -23,6 +24,8 @@ export interface LocalSupervisorOptions {
   home: string;
   python: string;
   logger: Logger;
+  /** Withheld from model processes and masked in what they print. */
+  secrets: SecretRegistry;
   /** Full resync period, a safety net for missed notifications. */
   resyncMs?: number;
 }
@@ -174,6 +177,7 @@ export class LocalSupervisor {
     mkdirSync(dir, { recursive: true });
     const log = createWriteStream(path.join(dir, `${entry.deployment.service}.log`), {
       flags: 'a',
+      mode: 0o600,
     });
     return { entry, versions: new Map(), log };
   }
@@ -187,6 +191,7 @@ export class LocalSupervisor {
       service,
       python: this.#options.python,
       logger: this.#options.logger,
+      secrets: this.#options.secrets,
       writeLog: (line) => runtime.log.write(`${new Date().toISOString()} ${line}\n`),
       onChange: () => this.#statusChanged(service),
     });

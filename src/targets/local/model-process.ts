@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { Logger } from '../../platform/logger.js';
 import type { RegisteredModel } from '../../registry/model-catalog.js';
+import { modelEnvironment } from './model-environment.js';
 
 const runtimeDir = fileURLToPath(new URL('../../../runtime/', import.meta.url));
 
@@ -18,8 +19,12 @@ export interface ModelProcessOptions {
   models: RegisteredModel[];
   python: string;
   logger: Logger;
-  /** Receives every line the process prints, already labelled. */
+  /** Receives every line the process prints, already labelled and masked. */
   writeLog: (line: string) => void;
+  /** True for a value the process knows as a secret: withheld from the model's environment. */
+  isSecret: (value: string) => boolean;
+  /** Masks known secrets in what the model says, before it reaches a log or a chat reply. */
+  mask: (text: string) => string;
   /** After this many crashes in a row without becoming ready, the replica counts as failing. */
   failAfter?: number;
   maxBackoffMs?: number;
@@ -59,8 +64,7 @@ export class ModelProcess extends EventEmitter<{ change: [] }> {
     if (primary === undefined) throw new Error('a replica needs at least one model');
 
     const modelPaths = Object.fromEntries(this.#options.models.map((m) => [m.name, m.dir]));
-    const env = {
-      ...process.env,
+    const env = modelEnvironment(process.env, (value) => this.#options.isSecret(value), {
       SHIPMATE_ENTRY_SCRIPT: primary.entryScript,
       SHIPMATE_SOURCE_DIR: primary.sourceDir,
       SHIPMATE_HOST: '127.0.0.1',
@@ -72,7 +76,7 @@ export class ModelProcess extends EventEmitter<{ change: [] }> {
       // the folder that holds them all.
       AZUREML_MODEL_DIR: this.#options.models.length === 1 ? primary.dir : commonRoot(modelPaths),
       PYTHONUNBUFFERED: '1',
-    };
+    });
     const [command, args] =
       primary.runtime === 'python'
         ? [this.#options.python, [`${runtimeDir}python/shipmate_runner.py`]]
@@ -84,13 +88,13 @@ export class ModelProcess extends EventEmitter<{ change: [] }> {
     this.#setState('starting');
 
     createInterface({ input: child.stdout }).on('line', (line) => {
-      this.#options.writeLog(`[${this.#options.label}] ${line}`);
+      this.#options.writeLog(this.#options.mask(`[${this.#options.label}] ${line}`));
       const ready = /^shipmate-runner ready port=(\d+)/.exec(line);
       if (ready) this.#becameReady(Number(ready[1]));
     });
     createInterface({ input: child.stderr }).on('line', (line) => {
-      this.#options.writeLog(`[${this.#options.label}] ${line}`);
-      this.#stderrTail = [...this.#stderrTail.slice(-19), line];
+      this.#options.writeLog(this.#options.mask(`[${this.#options.label}] ${line}`));
+      this.#stderrTail = [...this.#stderrTail.slice(-19), this.#options.mask(line)];
     });
     child.once('error', (error) => {
       this.#stderrTail.push(`could not start ${command}: ${error.message}`);

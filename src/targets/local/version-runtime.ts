@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
+import type { SecretRegistry } from '../../platform/secret-registry.js';
 import type { DesiredEntry } from './local-state.js';
 import { revisionOf } from './local-state.js';
 import { ModelProcess } from './model-process.js';
@@ -10,6 +11,7 @@ export interface VersionRuntimeOptions {
   service: string;
   python: string;
   logger: Logger;
+  secrets: SecretRegistry;
   writeLog: (line: string) => void;
   onChange: () => void;
 }
@@ -90,6 +92,8 @@ export class VersionRuntime {
       python: this.#options.python,
       logger: this.#options.logger.child({ service: this.#options.service, version: name }),
       writeLog: this.#options.writeLog,
+      isSecret: (value) => this.#options.secrets.has(value),
+      mask: (text) => this.#options.secrets.mask(text),
     });
     replica.on('change', () => {
       void this.retireIfReplaced();

@@ -1,0 +1,21 @@
+/**
+ * Variables a model process never inherits: the product's own credentials and connections.
+ * Azure ML runs an entry script in a container that holds none of them; a local replica
+ * gets the same treatment, so a model that prints its environment cannot leak them.
+ */
+const withheld =
+  /(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|APIKEY|API_KEY|^SLACK_|^MICROSOFT_APP_|^AZURE_CLIENT_|^REDIS_URL$|^KUBECONFIG$)/i;
+
+/** The parent's environment less the product's secrets, plus the runner's own variables. */
+export function modelEnvironment(
+  parent: NodeJS.ProcessEnv,
+  secretValues: (value: string) => boolean,
+  runner: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined || withheld.test(name) || secretValues(value)) continue;
+    env[name] = value;
+  }
+  return { ...env, ...runner };
+}

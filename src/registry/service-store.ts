@@ -27,9 +27,11 @@ return 1
 export class ServiceStore {
   readonly #redis: Redis;
   readonly #key: string;
+  readonly #prefix: string;
 
   constructor(redis: Redis, prefix = 'shipmate') {
     this.#redis = redis;
+    this.#prefix = prefix;
     this.#key = `${prefix}:services`;
   }
 
@@ -61,8 +63,8 @@ export class ServiceStore {
     throw new ConflictError({
       code: 'service_exists',
       userMessage:
-        `A service named ${checked.name} already exists. ` +
-        `Pick another --name, or change it with \`service update ${checked.name}\`.`,
+        `A service named ${checked.name} already exists. Pick another --name, ` +
+        `or remove it first with \`service delete ${checked.name}\`.`,
     });
   }
 
@@ -92,6 +94,18 @@ export class ServiceStore {
       code: 'service_busy',
       userMessage: `Service ${name} is changing right now; try again in a moment.`,
     });
+  }
+
+  /**
+   * Marks the job that created a service as cancelled: a delete asked while the deploy is
+   * still running (or waiting to be replayed) must not see the service come back.
+   */
+  async cancelDeploy(jobId: string): Promise<void> {
+    await this.#redis.set(`${this.#prefix}:cancelled:${jobId}`, '1', 'EX', 7 * 24 * 3600);
+  }
+
+  async isDeployCancelled(jobId: string): Promise<boolean> {
+    return (await this.#redis.exists(`${this.#prefix}:cancelled:${jobId}`)) === 1;
   }
 
   async delete(name: string): Promise<boolean> {

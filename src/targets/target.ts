@@ -43,6 +43,8 @@ export interface WaitReadyOptions {
   timeoutMs: number;
   /** Called with a short description whenever readiness changes. */
   onProgress?: (detail: string) => void | Promise<void>;
+  /** Resolves true when the wait should stop because the work was called off. */
+  cancelled?: () => Promise<boolean>;
 }
 
 /**

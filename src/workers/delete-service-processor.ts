@@ -10,6 +10,18 @@ export interface DeleteServiceDeps {
   targetFor: (name: string) => Target;
 }
 
+/**
+ * Called before the delete waits for the service's lock: a deploy that holds the lock (say,
+ * waiting for a model that never becomes ready) sees it is cancelled and lets go.
+ */
+export async function announceDelete(
+  data: DeleteServiceJob,
+  deps: DeleteServiceDeps,
+): Promise<void> {
+  const record = await deps.services.get(data.service);
+  if (record?.state === 'deploying') await deps.services.cancelDeploy(record.jobId);
+}
+
 /** Stops a service, drops its keys and forgets it; a replay after a crash finishes the job. */
 export async function processDeleteService(
   data: DeleteServiceJob,

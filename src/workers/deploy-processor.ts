@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 
+import { ConflictError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { ModelCatalog } from '../registry/model-catalog.js';
 import { formatModelRef } from '../registry/names.js';
@@ -34,7 +35,15 @@ export async function processDeploy(
     Promise.all(data.version.models.map((ref) => deps.catalog.get(ref))),
   );
 
+  const jobId = job.id ?? '';
+  const cancelled = () => deps.services.isDeployCancelled(jobId);
   await steps.run(`register service ${data.service}`, async () => {
+    if (await cancelled()) {
+      throw new ConflictError({
+        code: 'deploy_cancelled',
+        userMessage: `Service ${data.service} was deleted while it was deploying; not recreating it.`,
+      });
+    }
     const now = new Date().toISOString();
     await deps.services.claim({
       name: data.service,
@@ -65,6 +74,7 @@ export async function processDeploy(
     await target.waitReady(data.service, revision, {
       timeoutMs: deps.readyTimeoutMs,
       onProgress: detail,
+      cancelled,
     });
     await detail(`${data.version.name} ready`);
   });

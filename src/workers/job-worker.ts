@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { jobData, type JobData, type JobResult } from '../queue/job-schemas.js';
 import { jobsQueueName, queuePrefix } from '../queue/queue-names.js';
-import { processDeleteService } from './delete-service-processor.js';
+import { announceDelete, processDeleteService } from './delete-service-processor.js';
 import { abandonDeploy, processDeploy, type DeployProcessorDeps } from './deploy-processor.js';
 import { toJobFailure } from './job-failure.js';
 import { withResourceLock } from './resource-lock.js';
@@ -42,8 +42,14 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
     logger.info('job started');
 
     try {
+      if (data.kind === 'service.delete') await announceDelete(data, options.deps);
       return await withResourceLock(
-        { redis: options.redis, resource: `service:${data.service}`, ttlMs: options.lockMs },
+        {
+          redis: options.redis,
+          resource: `service:${data.service}`,
+          ttlMs: options.lockMs,
+          onWait: () => steps.waiting(`wait for the job ahead on ${data.service}`),
+        },
         () => dispatch(job, data, steps, options, logger),
       );
     } catch (error) {

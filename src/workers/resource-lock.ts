@@ -19,6 +19,8 @@ export interface ResourceLockOptions {
   ttlMs?: number;
   /** How long to wait for another job on the same resource to finish. */
   waitMs?: number;
+  /** Called once if the lock is held by someone else, before waiting for it. */
+  onWait?: () => Promise<void>;
 }
 
 /**
@@ -36,7 +38,10 @@ export async function withResourceLock<T>(
   const ttlMs = options.ttlMs ?? 30_000;
   const deadline = Date.now() + (options.waitMs ?? 30 * 60_000);
 
+  let waited = false;
   while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+    if (!waited) await options.onWait?.();
+    waited = true;
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for the lock on ${options.resource}`);
     await new Promise((r) => setTimeout(r, 200));

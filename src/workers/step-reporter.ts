@@ -19,6 +19,11 @@ export class StepReporter {
     return this.#steps.findLast((s) => s.state !== 'done')?.name;
   }
 
+  /** Shows a step that is only waiting; it is dropped once real work starts. */
+  async waiting(name: string): Promise<void> {
+    await this.#job.updateProgress({ steps: [{ name, state: 'running' }] });
+  }
+
   async run<T>(
     name: string,
     work: (detail: (text: string) => Promise<void>) => Promise<T>,

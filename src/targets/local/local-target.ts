@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { Redis } from 'ioredis';
 
-import { ShipmateError, UnavailableError } from '../../platform/errors.js';
+import { ConflictError, ShipmateError, UnavailableError } from '../../platform/errors.js';
 import type {
   Deployment,
   ServiceKeys,
@@ -78,6 +78,12 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
             userMessage:
               'No local runtime is running to start the model: start `npm start` ' +
               '(or `shipmate gateway`) and try again.',
+          });
+        }
+        if ((await wait.cancelled?.()) === true) {
+          throw new ConflictError({
+            code: 'deploy_cancelled',
+            userMessage: `Service ${service} was deleted while it was deploying; nothing to finish.`,
           });
         }
         const current = await status(service);

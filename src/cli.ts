@@ -109,14 +109,14 @@ async function say(text: string, config: Readonly<Config>, secrets: SecretRegist
     await waitUntilReady(redis, 5_000);
   } catch {
     process.stderr.write(
-      `Redis does not answer at ${redactUrl(config.redisUrl)}: ` +
-        'start Shipmate with `npm start`.\n',
+      `Redis does not answer at ${redactUrl(config.redisUrl)}. Shipmate keeps its jobs and ` +
+        'services there: start Redis, or `npm start`, which starts one when it can.\n',
     );
     await shipmate.stop();
     return 1;
   }
 
-  const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-say' });
+  const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-say', logger });
   const events = new QueueEvents(jobsQueueName, { connection, prefix: queuePrefix });
   await events.waitUntilReady();
   try {

@@ -54,7 +54,7 @@ export interface Shipmate {
 /** The only place that constructs things: every dependency is made here and passed down. */
 export function createShipmate(options: ShipmateOptions): Shipmate {
   const { config, logger, secrets, roles } = options;
-  const redis = createRedis(config.redisUrl, { name: 'shipmate' });
+  const redis = createRedis(config.redisUrl, { name: 'shipmate', logger });
   const metrics = createMetrics();
   const queue = new Queue(jobsQueueName, { connection: redis, prefix: queuePrefix });
   const keys = new KeyStore(config.home, secrets);
@@ -79,7 +79,11 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
 
   const closers: Array<() => Promise<unknown>> = [];
   const blocking = (): Redis => {
-    const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-blocking' });
+    const connection = createRedis(config.redisUrl, {
+      blocking: true,
+      name: 'shipmate-blocking',
+      logger,
+    });
     closers.push(() => connection.quit().catch(() => undefined));
     return connection;
   };
@@ -126,7 +130,8 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
 
     const server = createGatewayServer({
       routes: supervisor,
-      registeredState: async (service) => (await deps.services.get(service))?.state,
+      registeredState: async (service) =>
+        (await deps.services.get(service).catch(() => undefined))?.state,
       keys: (service) => keyCache.get(service),
       models,
       logger: logger.child({ role: 'gateway' }),

@@ -1,5 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
+import type { Logger } from './logger.js';
+
 /** Options for {@link createRedis}. */
 export interface RedisConnectionOptions {
   /**
@@ -9,6 +11,8 @@ export interface RedisConnectionOptions {
   blocking?: boolean;
   /** Name shown in `CLIENT LIST`, handy when several roles share one Redis. */
   name?: string;
+  /** Where connection errors go; at most one line per connection every 10 s. */
+  logger?: Logger;
 }
 
 /** Opens an ioredis connection for the given URL. */
@@ -25,7 +29,19 @@ export function createRedis(url: string, options: RedisConnectionOptions = {}): 
     redisOptions.maxRetriesPerRequest = 1;
     redisOptions.enableOfflineQueue = false;
   }
-  return new Redis(url, redisOptions);
+  const redis = new Redis(url, redisOptions);
+
+  // Without a listener ioredis prints a stack trace per reconnect attempt.
+  let lastLogged = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    options.logger?.warn(
+      { err: { message: error.message }, connection: options.name },
+      'Redis connection error; reconnecting',
+    );
+  });
+  return redis;
 }
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */

@@ -63,9 +63,12 @@ export class LocalSupervisor {
 
     await this.resyncAll();
     await this.#beat();
+    // Status is rewritten on every tick too: a write lost while Redis was away must not leave
+    // a worker waiting for readiness that already happened.
     this.#resync = setInterval(() => {
       void this.resyncAll();
       void this.#beat();
+      for (const service of this.#services.keys()) void this.#writeStatus(service);
     }, this.#options.resyncMs ?? 3_000);
     this.#resync.unref();
   }

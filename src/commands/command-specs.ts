@@ -20,12 +20,21 @@ export interface CommandSpec {
   schema: z.ZodType<Command>;
 }
 
+/** A plain decimal as typed in chat: `0.5`, `2`; not `0x10`, `1e3` or an empty value. */
+const decimal = (expected: string) =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, expected)
+    .transform(Number);
+
 const count = (what: string, max: number) =>
-  z.coerce
-    .number({ error: `expected ${what}` })
-    .int(`expected a whole number of ${what}`)
-    .min(1, `expected at least 1 ${what.replace(/s$/, '')}`)
-    .max(max, `expected at most ${max} ${what}`);
+  decimal(`expected a whole number of ${what}`).pipe(
+    z
+      .number()
+      .int(`expected a whole number of ${what}`)
+      .min(1, `expected at least 1 ${what.replace(/s$/, '')}`)
+      .max(max, `expected at most ${max} ${what}`),
+  );
 
 const modelList = z
   .string({ error: 'expected <model>:<version>, e.g. diabetes:1' })
@@ -61,25 +70,32 @@ const deploySchema = z
     name: resourceName.optional(),
     target: resourceName.optional(),
     version: resourceName.optional(),
-    cpu: z.coerce
-      .number({ error: 'expected a number of cores, e.g. 0.5' })
-      .positive('expected more than 0 cores')
-      .max(64, 'expected at most 64 cores')
+    cpu: decimal('expected a number of cores, e.g. 0.5')
+      .pipe(z.number().positive('expected more than 0 cores').max(64, 'expected at most 64 cores'))
       .optional(),
-    memory: z.coerce
-      .number({ error: 'expected gigabytes, e.g. 1.5' })
-      .positive('expected more than 0 GB')
-      .max(256, 'expected at most 256 GB')
+    memory: decimal('expected gigabytes, e.g. 1.5')
+      .pipe(z.number().positive('expected more than 0 GB').max(256, 'expected at most 256 GB'))
       .optional(),
     replicas: count('replicas', 100).optional(),
     autoscale: autoscale.optional(),
-    auth: authMode.optional(),
+    auth: z.enum(authMode.options, { error: 'expected key, token or none' }).optional(),
     config: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a deployment configuration name')
       .optional(),
   })
-  .refine((v) => v.name !== undefined, { error: 'is required', path: ['name'] })
+  .refine((v) => v.name !== undefined, {
+    error: 'name the new service, e.g. --name diabetes',
+    path: ['name'],
+  })
+  .refine((v) => v.models.length <= 10, {
+    error: 'at most 10 models in one deploy',
+    path: ['models'],
+  })
+  .refine((v) => new Set(v.models.map((m) => m.name)).size === v.models.length, {
+    error: 'each model may appear once (two versions of one model cannot share a service)',
+    path: ['models'],
+  })
   .refine((v) => v.replicas === undefined || v.autoscale === undefined, {
     error: 'give --replicas or --autoscale, not both',
     path: ['replicas'],
@@ -165,7 +181,7 @@ export const commandSpecs: readonly CommandSpec[] = [
     positionals: ['name'],
     options: { tail: { type: 'string' } },
     schema: service
-      .extend({ tail: count('lines', 1000).default(50) })
+      .extend({ tail: count('lines', 200).default(50) })
       .transform((v): Command => ({ kind: 'service.logs', service: v.name, tail: v.tail })),
   },
   {

@@ -266,7 +266,7 @@ describe('parseCommand: input it refuses', () => {
   it('refuses a deploy without --name', () => {
     const error = refusal('deploy diabetes:1');
 
-    expect(error.userMessage).toBe('--name: is required');
+    expect(error.userMessage).toBe('--name: name the new service, e.g. --name diabetes');
     expect(error.usage).toBe(deployUsage);
   });
 
@@ -410,12 +410,12 @@ describe('parseCommand: input it refuses', () => {
     expect(error.usage).toBe(usageOf('service show'));
   });
 
-  it('refuses a --tail outside 1 to 1000', () => {
+  it('refuses a --tail outside 1 to 200', () => {
     expect(refusal('service logs diabetes --tail 0').userMessage).toBe(
       '--tail: expected at least 1 line',
     );
-    expect(refusal('service logs diabetes --tail 1001').userMessage).toBe(
-      '--tail: expected at most 1000 lines',
+    expect(refusal('service logs diabetes --tail 201').userMessage).toBe(
+      '--tail: expected at most 200 lines',
     );
   });
 
@@ -467,5 +467,31 @@ describe('parseCommand, edge cases', () => {
 
   it('names a missing service of keys show as <service>, as its usage line does', () => {
     expect(refusal('keys show').userMessage).toContain('<service>');
+  });
+});
+
+describe('parseCommand, limits and typos', () => {
+  it('refuses a number written in hex or exponent form', () => {
+    expect(refusal('deploy diabetes:1 --name d1x --cpu 0x10').userMessage).toContain('--cpu');
+    expect(refusal('deploy diabetes:1 --name d1x --replicas 1e1').userMessage).toContain(
+      '--replicas',
+    );
+  });
+
+  it('refuses an option given twice instead of keeping the last one', () => {
+    const error = refusal('deploy diabetes:1 --name abc --name xyz');
+
+    expect(error.userMessage).toContain('--name');
+    expect(error.userMessage).toContain('twice');
+  });
+
+  it('refuses more than 10 models, or one model twice', () => {
+    const many = Array.from({ length: 11 }, (_, i) => `m${i}:1`).join(',');
+    expect(refusal(`deploy ${many} --name many`).userMessage).toContain('at most 10 models');
+    expect(refusal('deploy diabetes:1,diabetes:2 --name twice').userMessage).toContain('once');
+  });
+
+  it('explains a subcommand with help and several words', () => {
+    expect(parseCommand('help service show')).toEqual({ kind: 'help', topic: 'service show' });
   });
 });

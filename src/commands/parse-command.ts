@@ -26,6 +26,10 @@ export function parseCommand(text: string): Command {
   }
 
   const rest = words.slice(spec.words.length);
+  // `help service show`: the topic is every word that follows.
+  if (spec.words[0] === 'help') {
+    return { kind: 'help', topic: rest.length > 0 ? rest.join(' ') : undefined };
+  }
   const input = readArguments(spec, rest);
   const parsed = spec.schema.safeParse(input);
   if (!parsed.success) {
@@ -71,10 +75,11 @@ function stripPrefix(text: string): string {
 }
 
 function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknown> {
+  const args = joinOptionValues(spec, rest);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: joinOptionValues(spec, rest),
+      args,
       options: spec.options,
       allowPositionals: true,
       strict: true,
@@ -120,8 +125,18 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
  */
 function joinOptionValues(spec: CommandSpec, words: readonly string[]): string[] {
   const joined: string[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
+    const option = word.startsWith('--') ? word.slice(2).split('=')[0] : undefined;
+    if (option !== undefined && seen.has(option)) {
+      throw new InputError({
+        code: 'invalid_arguments',
+        userMessage: `Option \`--${option}\` is given twice; give it once.`,
+        usage: spec.usage,
+      });
+    }
+    if (option !== undefined) seen.add(option);
     const name = word.startsWith('--') && !word.includes('=') ? word.slice(2) : undefined;
     const next = words[i + 1];
     const isValue = next !== undefined && !next.startsWith('--');

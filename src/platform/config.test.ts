@@ -237,3 +237,9 @@ describe('loadConfig, edge cases', () => {
     expect(Object.isFrozen(config.secrets)).toBe(true);
   });
 });
+
+describe('loadConfig, numbers', () => {
+  it('refuses a port written in hex, which is almost always a typo', () => {
+    expect(() => loadConfig({ PORT: '0x1000' })).toThrow(/^PORT: expected a TCP port/);
+  });
+});

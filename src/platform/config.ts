@@ -3,17 +3,21 @@ import { z } from 'zod';
 
 import { InputError } from './errors.js';
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** Digits only: `0x1000` and `1e3` are typos here, not numbers. */
+const digits = z.string().regex(/^\d+$/).transform(Number);
+const port = digits.pipe(z.number().int().min(1).max(65535));
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 const httpUrl = z.url({ protocol: /^https?$/ });
 const httpsUrl = z.url({ protocol: /^https$/ });
 const nonEmpty = z.string().min(1);
-const positiveMs = z.coerce.number().int().min(1).max(86_400_000);
-const byteCount = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(2 ** 30);
+const positiveMs = digits.pipe(z.number().int().min(1).max(86_400_000));
+const byteCount = digits.pipe(
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 30),
+);
 
 /**
  * Each variable of SPEC.md's environment table, with what it expects in words. The words go

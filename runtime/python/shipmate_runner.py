@@ -73,7 +73,9 @@ def to_json(value):
             return obj.tolist()
         raise TypeError('Object of type %s is not JSON serializable' % type(obj).__name__)
 
-    return json.dumps(value, default=fallback)
+    # NaN and Infinity are not JSON: a result holding them is an error, not a 200 a client
+    # cannot parse.
+    return json.dumps(value, default=fallback, allow_nan=False)
 
 
 def score(raw_data):

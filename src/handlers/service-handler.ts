@@ -29,7 +29,14 @@ export async function handleService(
       return { kind: 'ephemeral', text: show(record, await target.status(record.name), deps) };
     case 'service.logs': {
       const lines = await target.logs(record.name, command.tail);
-      const body = lines.length > 0 ? lines.join('\n') : '(no output yet)';
+      // Chat messages have a size limit; the newest lines matter most.
+      const joined = lines.join('\n');
+      const body =
+        lines.length === 0
+          ? '(no output yet)'
+          : joined.length > 3_000
+            ? `…${joined.slice(-3_000)}`
+            : joined;
       return {
         kind: 'ephemeral',
         text: `Last ${lines.length} log lines of ${record.name}:\n\`\`\`\n${body}\n\`\`\``,

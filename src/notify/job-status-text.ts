@@ -31,7 +31,8 @@ export function jobStatusText(view: JobView, now: number = Date.now()): string {
   if (view.state === 'succeeded' && view.summary) lines.push(view.summary);
 
   const end = view.finishedAt ?? now;
-  const elapsed = Math.max(0, Math.round((end - (view.startedAt ?? view.createdAt)) / 1000));
+  // Since it was asked, across retries: what the person who asked has been waiting.
+  const elapsed = Math.max(0, Math.round((end - view.createdAt) / 1000));
   lines.push(`asked by ${who} · ${elapsed} s${view.finishedAt ? '' : ' so far'}`);
   return lines.join('\n');
 }

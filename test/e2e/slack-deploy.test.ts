@@ -188,8 +188,23 @@ describe('deploying from Slack', () => {
     );
     expect(stale.status).toBe(401);
 
+    const future = await sendSlashCommand(
+      product.ingressUrl,
+      signingSecret,
+      {
+        text: 'deploy diabetes:1 --name future',
+        userId: 'U0EVE',
+        channelId,
+        teamId: 'T0SHIP',
+        responseUrl: slack.responseUrl('future'),
+      },
+      { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 },
+    );
+    expect(future.status).toBe(401);
+
     await new Promise((r) => setTimeout(r, 500));
-    expect(slack.responses.filter((r) => r.id === 'forged' || r.id === 'stale')).toHaveLength(0);
+    const refused = ['forged', 'stale', 'future'];
+    expect(slack.responses.filter((r) => refused.includes(r.id))).toHaveLength(0);
     const newPosts = slack.calls.slice(posted).filter((c) => c.method === 'chat.postMessage');
     expect(newPosts.every((c) => !JSON.stringify(c.args).includes('forged'))).toBe(true);
     expect(newPosts.every((c) => !JSON.stringify(c.args).includes('stale'))).toBe(true);

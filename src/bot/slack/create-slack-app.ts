@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import type { SlackConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
 import { boltLogger } from './bolt-logger.js';
+import { timestampWindow } from './timestamp-window.js';
 
 /** Options for {@link createSlackApp}. */
 export interface CreateSlackAppOptions {
@@ -48,6 +49,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       options.logger.error({ err: error }, 'Slack rejected SLACK_BOT_TOKEN (auth.test failed)');
     });
 
+  options.express.use('/slack/events', timestampWindow());
   const receiver = new ExpressReceiver({
     signingSecret: config.signingSecret,
     endpoints: '/slack/events',

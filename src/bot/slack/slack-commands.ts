@@ -24,7 +24,7 @@ export interface SlackCommandsOptions {
 export function registerSlackCommands(options: SlackCommandsOptions): void {
   const { app, deps, metrics } = options;
 
-  app.command('/ml', async ({ command, ack, respond }) => {
+  app.command('/ml', async ({ command, ack, respond: boltRespond }) => {
     const started = performance.now();
     const logger = options.logger.child({
       platform: 'slack',
@@ -32,6 +32,15 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
       channel: command.channel_id,
       requestId: command.trigger_id,
     });
+
+    // Bolt gives no respond function to a request that carries no response URL.
+    const respond: Respond =
+      typeof boltRespond === 'function'
+        ? (message) => boltRespond(message).then(() => undefined)
+        : () => {
+            logger.warn('slash command without a response URL; reply dropped');
+            return Promise.resolve();
+          };
 
     let parsed: Command;
     try {
@@ -56,6 +65,8 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
   });
 }
 
+type Respond = (message: Parameters<RespondFn>[0]) => Promise<void>;
+
 function requestOf(command: SlashCommand): ChatRequest {
   return {
     platform: 'slack',
@@ -68,7 +79,11 @@ function requestOf(command: SlashCommand): ChatRequest {
 }
 
 /** Ephemeral and secret replies go only to the asker; a job's status follows in the channel. */
-async function deliver(reply: Reply, respond: RespondFn): Promise<void> {
-  if (reply.kind === 'job') return;
-  await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text });
+async function deliver(reply: Reply, respond: Respond): Promise<void> {
+  const text =
+    reply.kind === 'job'
+      ? `${reply.text}. Its status follows in this channel; if no message appears, ` +
+        'invite the Shipmate app to the channel.'
+      : reply.text;
+  await respond({ response_type: 'ephemeral', replace_original: false, text });
 }

@@ -125,9 +125,6 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       keyCache.invalidate(service);
       models.retain(supervisor.ports());
     });
-    await supervisor.start();
-    closers.push(() => supervisor.stop());
-
     const server = createGatewayServer({
       routes: supervisor,
       registeredState: async (service) =>
@@ -139,7 +136,12 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       maxBodyBytes: config.maxBodyBytes,
     });
     closers.push(() => models.close());
-    return listen(server, config.gatewayPort, config.host, closers);
+
+    // Listen first: a port in use must stop start-up before any model process is spawned.
+    const url = await listen(server, config.gatewayPort, config.host, closers);
+    await supervisor.start();
+    closers.push(() => supervisor.stop());
+    return url;
   };
 
   const startServe = async (): Promise<string> => {

@@ -64,7 +64,8 @@ export interface Target {
   /** Creates the keys unless they exist; existing keys are kept. */
   ensureKeys(service: string): Promise<void>;
   readKeys(service: string): Promise<ServiceKeys | undefined>;
-  deleteKeys(service: string): Promise<void>;
+  /** Deletes what the target keeps of a removed service: its keys and its logs. */
+  forget(service: string): Promise<void>;
   /** Where the service is scored. */
   scoringUri(service: string): string;
 }

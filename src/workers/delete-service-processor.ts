@@ -39,7 +39,7 @@ export async function processDeleteService(
     await deps.services.update(data.service, (s) => ({ ...s, state: 'deleting' }));
   });
   await steps.run(`stop ${data.service} on ${target.kind}`, () => target.remove(data.service));
-  await steps.run('delete keys', () => target.deleteKeys(data.service));
+  await steps.run('delete keys and logs', () => target.forget(data.service));
   await steps.run('remove from registry', async () => {
     await deps.services.delete(data.service);
   });

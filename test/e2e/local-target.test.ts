@@ -221,3 +221,10 @@ it('brings services back after a restart, on the same keys, without a new deploy
     expect((answer.body as number[])[0]).toBeCloseTo(predict(diabetesRows[0] ?? []), 6);
   }
 });
+
+it('refuses a second local runtime on the same Redis before it starts any model', async () => {
+  const before = await runnerPids(entryScript(models, 'diabetes'));
+
+  await expect(start()).rejects.toThrow(/already runs the local target on this Redis/);
+  expect(await runnerPids(entryScript(models, 'diabetes'))).toEqual(before);
+});

@@ -1,8 +1,10 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import type { Redis } from 'ioredis';
 
+import { ConflictError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { SecretRegistry } from '../../platform/secret-registry.js';
 import type { AuthMode, VersionSpec } from '../../registry/service-record.js';
@@ -48,6 +50,7 @@ export class LocalSupervisor {
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
   readonly #listeners = new Set<(service: string) => void>();
   #resync: NodeJS.Timeout | undefined;
+  readonly #id = `${os.hostname()}:${process.pid}`;
   #stopped = false;
 
   constructor(options: LocalSupervisorOptions) {
@@ -55,6 +58,7 @@ export class LocalSupervisor {
   }
 
   async start(): Promise<void> {
+    await this.#claim();
     const { subscriber } = this.#options;
     await subscriber.subscribe(localKeys.changes);
     subscriber.on('message', (_channel: string, service: string) => {
@@ -111,16 +115,35 @@ export class LocalSupervisor {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#resync);
-    await this.#options.redis.del(localKeys.heartbeat).catch(() => undefined);
+    if ((await this.#options.redis.get(localKeys.heartbeat).catch(() => null)) === this.#id) {
+      await this.#options.redis.del(localKeys.heartbeat).catch(() => undefined);
+    }
     await Promise.allSettled([...this.#chains.values()]);
     await Promise.all([...this.#services.values()].map((s) => this.#stopService(s)));
     this.#services.clear();
   }
 
+  /**
+   * Two supervisors on one Redis would each start every model. Take the heartbeat key, waiting
+   * out one left by a supervisor that died (it expires within 10 s).
+   */
+  async #claim(): Promise<void> {
+    for (let waited = 0; waited <= 12_000; waited += 500) {
+      const taken = await this.#options.redis.set(localKeys.heartbeat, this.#id, 'EX', 10, 'NX');
+      if (taken === 'OK') return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const holder = await this.#options.redis.get(localKeys.heartbeat);
+    throw new ConflictError({
+      code: 'local_runtime_running',
+      userMessage:
+        `Another Shipmate (${holder ?? 'unknown'}) already runs the local target on this ` +
+        'Redis. Stop it, or give this one another REDIS_URL.',
+    });
+  }
+
   async #beat(): Promise<void> {
-    await this.#options.redis
-      .set(localKeys.heartbeat, String(process.pid), 'EX', 10)
-      .catch(() => undefined);
+    await this.#options.redis.set(localKeys.heartbeat, this.#id, 'EX', 10).catch(() => undefined);
   }
 
   /** Runs reconciles of one service one after another, never two at once. */

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { Redis } from 'ioredis';
@@ -133,7 +133,11 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
 
     ensureKeys: (service: string) => keys.ensure(service),
     readKeys: (service: string): Promise<ServiceKeys | undefined> => keys.read(service),
-    deleteKeys: (service: string) => keys.delete(service),
+    async forget(service: string): Promise<void> {
+      await keys.delete(service);
+      // A later service of the same name must not show this one's output.
+      await rm(path.join(options.home, 'logs', `${service}.log`), { force: true });
+    },
 
     scoringUri(service: string): string {
       return new URL(`api/v1/service/${service}/score`, `${options.gatewayUrl}/`).toString();

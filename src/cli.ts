@@ -69,7 +69,8 @@ async function serve(command: string, config: Readonly<Config>, secrets: SecretR
   }
   logger.info({ ...urls, redis: redactUrl(config.redisUrl), command }, 'shipmate started');
   if (urls.ingressUrl) {
-    process.stderr.write(`Shipmate ingress on ${urls.ingressUrl} (Slack: /slack/events)\n`);
+    const slack = config.slack ? ' (Slack: /slack/events)' : '';
+    process.stderr.write(`Shipmate ingress on ${urls.ingressUrl}${slack}\n`);
   }
   if (urls.gatewayUrl) {
     process.stderr.write(`Scoring gateway on ${urls.gatewayUrl}/api/v1/service/<name>/score\n`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,7 +16,7 @@ import type { HandlerDeps } from './handlers/handler-deps.js';
 import { JobNotifier } from './notify/job-notifier.js';
 import type { StatusSink } from './notify/status-sink.js';
 import type { Config } from './platform/config.js';
-import { NotFoundError, UnavailableError } from './platform/errors.js';
+import { InputError, NotFoundError, UnavailableError } from './platform/errors.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createRedis, waitUntilReady } from './platform/redis-connection.js';
@@ -111,6 +112,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
   };
 
   const startGateway = async (): Promise<string> => {
+    checkPython(config.python);
     const supervisor = new LocalSupervisor({
       redis,
       subscriber: blocking(),
@@ -240,4 +242,15 @@ export function redactUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/** Python runs every Python model: a missing one stops start-up, not each deploy later. */
+function checkPython(python: string): void {
+  const probe = spawnSync(python, ['--version'], { stdio: 'ignore', timeout: 10_000 });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new InputError({
+      code: 'python_missing',
+      userMessage: `SHIPMATE_PYTHON: expected a Python 3 that runs, but '${python} --version' failed`,
+    });
+  }
 }

@@ -58,11 +58,21 @@ async function list(deps: HandlerDeps): Promise<string> {
   if (services.length === 0) {
     return 'No services yet. Deploy one with `deploy <model>:<version> --name <service>`.';
   }
-  const lines = services.map((s) => {
-    const uri = deps.targetFor(s.target).scoringUri(s.name);
-    const versions = s.versions.length === 1 ? '1 version' : `${s.versions.length} versions`;
-    return `• \`${s.name}\` — ${s.state} · ${s.target} · ${versions} · ${uri}`;
-  });
+  const lines = await Promise.all(
+    services.map(async (s) => {
+      const target = deps.targetFor(s.target);
+      const versions = s.versions.length === 1 ? '1 version' : `${s.versions.length} versions`;
+      // The registry says what was decided; the target says what runs right now.
+      const live = s.state === 'ready' ? await target.status(s.name) : undefined;
+      const ready = live?.versions.reduce((n, v) => n + v.ready, 0);
+      const desired = live?.versions.reduce((n, v) => n + v.desired, 0);
+      const replicas = live ? ` (${ready}/${desired} replicas up)` : '';
+      return (
+        `• \`${s.name}\` — ${s.state}${replicas} · ${s.target} · ${versions} · ` +
+        target.scoringUri(s.name)
+      );
+    }),
+  );
   return [`${services.length} service(s):`, ...lines].join('\n');
 }
 

@@ -29,3 +29,16 @@ describe('a deploy with workers but no local runtime', () => {
     expect(Date.now() - started).toBeLessThan(45_000);
   }, 60_000);
 });
+
+describe('a local runtime without the Python it is told to use', () => {
+  it('stops start-up naming SHIPMATE_PYTHON, before any deploy can fail on it', async () => {
+    const redis = await startRedis();
+    try {
+      await expect(
+        startProduct({ redisUrl: redis.url, env: { SHIPMATE_PYTHON: '/nonexistent/python3' } }),
+      ).rejects.toThrow(/SHIPMATE_PYTHON: expected a Python 3 that runs/);
+    } finally {
+      await redis.stop();
+    }
+  });
+});

@@ -49,6 +49,7 @@ export class LocalSupervisor {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
   readonly #listeners = new Set<(service: string) => void>();
+  readonly #routes = new Map<string, LocalRoute>();
   #resync: NodeJS.Timeout | undefined;
   readonly #id = `${os.hostname()}:${process.pid}`;
   #stopped = false;
@@ -86,14 +87,21 @@ export class LocalSupervisor {
 
   /** The routing table of a service, or undefined when it is not running here. */
   route(service: string): LocalRoute | undefined {
+    const cached = this.#routes.get(service);
+    if (cached !== undefined) return cached;
+
     const runtime = this.#services.get(service);
     if (runtime === undefined) return undefined;
 
+    // Built once per change and swapped whole: a request sees the old table or the new one,
+    // never a mix, and the hot path allocates nothing.
     const versions = runtime.entry.deployment.versions.map((version) => ({
       spec: version.spec,
       ports: runtime.versions.get(version.spec.name)?.readyPorts() ?? [],
     }));
-    return { service, auth: runtime.entry.deployment.auth, versions };
+    const route = Object.freeze({ service, auth: runtime.entry.deployment.auth, versions });
+    this.#routes.set(service, route);
+    return route;
   }
 
   /** Every port a ready replica listens on, for closing connections to the others. */
@@ -270,6 +278,7 @@ export class LocalSupervisor {
   }
 
   #notify(service: string): void {
+    this.#routes.delete(service);
     for (const listener of this.#listeners) listener(service);
   }
 }

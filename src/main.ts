@@ -250,7 +250,8 @@ function checkPython(python: string): void {
   if (probe.error !== undefined || probe.status !== 0) {
     throw new InputError({
       code: 'python_missing',
-      userMessage: `SHIPMATE_PYTHON: expected a Python 3 that runs, but '${python} --version' failed`,
+      userMessage:
+        `SHIPMATE_PYTHON: expected a Python 3 that runs, ` + `but '${python} --version' failed`,
     });
   }
 }

@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { InputError } from './errors.js';
 
 const slackSecret = '8f14e45fceea167a5a36dedd4bea2543';
-const slackToken = 'xoxb-1111-2222-abcdefghijkl';
+const slackToken = 'xoxb-fake-test';
 
 /** The lines of the error a bad environment stops start-up with. */
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -230,7 +230,7 @@ describe('loadConfig, edge cases', () => {
   it('freezes the Slack credentials and the secret list too', () => {
     const config = loadConfig({
       SLACK_SIGNING_SECRET: '8f14e45fceea167a5a36dedd4bea2543',
-      SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefghijkl',
+      SLACK_BOT_TOKEN: 'xoxb-fake-test',
     });
 
     expect(Object.isFrozen(config.slack)).toBe(true);

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { SecretRegistry } from './secret-registry.js';
 
 const serviceKey = 'pk-3b1f9c0e5d7a4b2c';
-const botToken = 'xoxb-1111-2222-abcdefghijkl';
+const botToken = 'xoxb-fake-test';
 
 /** A logger writing JSON lines into an array, with the given secrets known. */
 function capture(known: readonly string[] = [], level = 'info') {

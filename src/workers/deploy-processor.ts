@@ -41,7 +41,8 @@ export async function processDeploy(
     if (await cancelled()) {
       throw new ConflictError({
         code: 'deploy_cancelled',
-        userMessage: `Service ${data.service} was deleted while it was deploying; not recreating it.`,
+        userMessage:
+          `Service ${data.service} was deleted while it was deploying; ` + 'not recreating it.',
       });
     }
     const now = new Date().toISOString();

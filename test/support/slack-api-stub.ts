@@ -8,7 +8,7 @@ export type { SlackMessageVersion, SlackStubMessage, SlackStubView } from './sla
 
 /** Options for {@link startSlackApiStub}. */
 export interface SlackApiStubOptions {
-  /** The bot token every Web API call must carry. Default `xoxb-shipmate-test`. */
+  /** The bot token every Web API call must carry. Default `xoxb-stub`. */
   token?: string;
   /** Default `T0SHIPMATE`. */
   teamId?: string;
@@ -88,7 +88,7 @@ interface Failure {
  * `views.update`; anything else is `unknown_method`) and records what it was sent.
  */
 export async function startSlackApiStub(options: SlackApiStubOptions = {}): Promise<SlackApiStub> {
-  const token = options.token ?? 'xoxb-shipmate-test';
+  const token = options.token ?? 'xoxb-stub';
   const calls: SlackApiCall[] = [];
   const responses: SlackResponseUrlPost[] = [];
   const failures = new Map<string, Failure[]>();

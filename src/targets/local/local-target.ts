@@ -83,7 +83,8 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
         if ((await wait.cancelled?.()) === true) {
           throw new ConflictError({
             code: 'deploy_cancelled',
-            userMessage: `Service ${service} was deleted while it was deploying; nothing to finish.`,
+            userMessage:
+              `Service ${service} was deleted while it was deploying; ` + 'nothing to finish.',
           });
         }
         const current = await status(service);

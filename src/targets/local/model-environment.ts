@@ -3,8 +3,13 @@
  * Azure ML runs an entry script in a container that holds none of them; a local replica
  * gets the same treatment, so a model that prints its environment cannot leak them.
  */
-const withheld =
-  /(SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|APIKEY|API_KEY|^SLACK_|^MICROSOFT_APP_|^AZURE_CLIENT_|^REDIS_URL$|^KUBECONFIG$)/i;
+const withheld = new RegExp(
+  [
+    'SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|APIKEY|API_KEY',
+    '^SLACK_|^MICROSOFT_APP_|^AZURE_CLIENT_|^REDIS_URL$|^KUBECONFIG$',
+  ].join('|'),
+  'i',
+);
 
 /** The parent's environment less the product's secrets, plus the runner's own variables. */
 export function modelEnvironment(

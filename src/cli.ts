@@ -119,6 +119,7 @@ async function say(text: string, config: Readonly<Config>, secrets: SecretRegist
 
   const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-say', logger });
   const events = new QueueEvents(jobsQueueName, { connection, prefix: queuePrefix });
+  events.on('error', () => undefined);
   await events.waitUntilReady();
   try {
     return await runSay(text, {

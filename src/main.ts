@@ -58,6 +58,8 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
   const redis = createRedis(config.redisUrl, { name: 'shipmate', logger });
   const metrics = createMetrics();
   const queue = new Queue(jobsQueueName, { connection: redis, prefix: queuePrefix });
+  // The connection's own listener reports Redis trouble once; these would otherwise throw.
+  queue.on('error', () => undefined);
   const keys = new KeyStore(config.home, secrets);
   const gatewayUrl = `http://${displayHost(config.host)}:${config.gatewayPort}`;
   const local = createLocalTarget({ redis, keys, home: config.home, gatewayUrl });
@@ -165,6 +167,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       sinks.push(createSlackStatusSink(slack.client));
     }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
+    events.on('error', () => undefined);
     closers.unshift(() => events.close());
     new JobNotifier({ queue, events, redis, sinks, logger, paceMs: config.statusPaceMs }).start();
     return listen(http.createServer(ingress), config.port, config.host, closers);

@@ -42,7 +42,13 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = req.url ?? '/';
     const query = target.indexOf('?');
-    const match = scorePath.exec(query === -1 ? target : target.slice(0, query));
+    const pathname = query === -1 ? target : target.slice(0, query);
+    const match = scorePath.exec(pathname);
+    const named = /^\/api\/v1\/service\/([^/]+)\/score\/?$/.exec(pathname);
+    if (match === null && named !== null) {
+      // Not a valid service name, so certainly not a service.
+      throw new GatewayError(404, 'ServiceNotFound', 'There is no service by that name.');
+    }
     if (match === null) {
       throw new GatewayError(404, 'NotFound', 'Scoring is at POST /api/v1/service/<name>/score.');
     }

@@ -136,6 +136,11 @@ describe('a diabetes service deployed with key auth', () => {
 
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual(errorBody('ServiceNotFound', /no-such-service/));
+
+    // A name no service could have is just as unknown, not a wrong URL.
+    const invalid = await score(product, 'tk', rows, { key: keys.primary });
+    expect(invalid.status).toBe(404);
+    expect(invalid.body).toEqual(errorBody('ServiceNotFound', /no service/));
   });
 
   it('answers 405 to a GET on the scoring URL', async () => {

@@ -81,11 +81,14 @@ async function follow(jobId: string, options: RunSayOptions): Promise<JobView> {
     void notifier.refresh(jobId);
     const poll = setInterval(() => void notifier.refresh(jobId), 1_000);
     const hint = setTimeout(() => {
-      void options.deps.queue.getWorkersCount().then((count) => {
-        if (count === 0) {
-          options.err('No worker is running: start `npm start` (or `shipmate worker`) to run it.');
-        }
-      });
+      options.deps.queue
+        .getWorkersCount()
+        .then((count) => {
+          if (count === 0) {
+            options.err('No worker is running: start `npm start` (or `shipmate worker`).');
+          }
+        })
+        .catch(() => undefined);
     }, options.workerHintMs ?? 3_000);
   });
 }

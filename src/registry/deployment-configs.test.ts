@@ -6,20 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { InputError, NotFoundError } from '../platform/errors.js';
 import { DeploymentConfigs } from './deployment-configs.js';
-
-/** The error of the given class the promise rejects with; fails the test otherwise. */
-async function failure<E extends Error>(
-  promise: Promise<unknown>,
-  kind: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof kind) return error;
-    throw error;
-  }
-  throw new Error(`expected a ${kind.name}`);
-}
+import { failure } from '../../test/support/failure.js';
 
 describe('DeploymentConfigs', () => {
   let dir: string;

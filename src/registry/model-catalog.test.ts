@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { InputError, NotFoundError } from '../platform/errors.js';
 import { ModelCatalog } from './model-catalog.js';
+import { failure } from '../../test/support/failure.js';
 
 const shippedModels = fileURLToPath(new URL('../../models', import.meta.url));
 
@@ -16,20 +17,6 @@ async function layOut(root: string, files: Record<string, string>): Promise<void
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), content);
   }
-}
-
-/** The error of the given class the promise rejects with; fails the test otherwise. */
-async function failure<E extends Error>(
-  promise: Promise<unknown>,
-  kind: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof kind) return error;
-    throw error;
-  }
-  throw new Error(`expected a ${kind.name}`);
 }
 
 const python = JSON.stringify({ entryScript: 'score.py', runtime: 'python' });

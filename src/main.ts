@@ -115,6 +115,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
 
   const startGateway = async (): Promise<string> => {
     checkPython(config.python);
+    const models = new ModelClient();
     const supervisor = new LocalSupervisor({
       redis,
       subscriber: blocking(),
@@ -122,9 +123,9 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       python: config.python,
       logger: logger.child({ role: 'local-target' }),
       secrets,
+      drain: (ports, timeoutMs) => models.drained(ports, timeoutMs),
     });
     const keyCache = createKeyCache({ read: (service) => keys.read(service) });
-    const models = new ModelClient();
     supervisor.onChange((service) => {
       keyCache.invalidate(service);
       models.retain(supervisor.ports());

@@ -51,7 +51,11 @@ const modelList = z
       }
       return parsed.data;
     }),
-  );
+  )
+  .refine((models) => models.length <= 10, { error: 'at most 10 models in one version' })
+  .refine((models) => new Set(models.map((m) => m.name)).size === models.length, {
+    error: 'each model may appear once (two versions of one model cannot share a version)',
+  });
 
 const autoscale = z
   .string()
@@ -64,20 +68,38 @@ const autoscale = z
     error: 'expected 1 ≤ MIN ≤ MAX ≤ 100',
   });
 
+/** `--cpu`, `--memory`, `--replicas`, `--autoscale`: what a version may be sized with. */
+const sizing = {
+  cpu: decimal('expected a number of cores, e.g. 0.5')
+    .pipe(z.number().positive('expected more than 0 cores').max(64, 'expected at most 64 cores'))
+    .optional(),
+  memory: decimal('expected gigabytes, e.g. 1.5')
+    .pipe(z.number().positive('expected more than 0 GB').max(256, 'expected at most 256 GB'))
+    .optional(),
+  replicas: count('replicas', 100).optional(),
+  autoscale: autoscale.optional(),
+};
+const sizingOptions = {
+  cpu: { type: 'string' },
+  memory: { type: 'string' },
+  replicas: { type: 'string' },
+  autoscale: { type: 'string' },
+} as const;
+
+const oneScale = {
+  error: 'give --replicas or --autoscale, not both',
+  path: ['replicas'],
+};
+const bothScales = (v: { replicas?: number; autoscale?: unknown }) =>
+  v.replicas === undefined || v.autoscale === undefined;
+
 const deploySchema = z
   .object({
     models: modelList,
     name: resourceName.optional(),
     target: resourceName.optional(),
     version: resourceName.optional(),
-    cpu: decimal('expected a number of cores, e.g. 0.5')
-      .pipe(z.number().positive('expected more than 0 cores').max(64, 'expected at most 64 cores'))
-      .optional(),
-    memory: decimal('expected gigabytes, e.g. 1.5')
-      .pipe(z.number().positive('expected more than 0 GB').max(256, 'expected at most 256 GB'))
-      .optional(),
-    replicas: count('replicas', 100).optional(),
-    autoscale: autoscale.optional(),
+    ...sizing,
     auth: z.enum(authMode.options, { error: 'expected key, token or none' }).optional(),
     config: z
       .string()
@@ -88,18 +110,7 @@ const deploySchema = z
     error: 'name the new service, e.g. --name diabetes',
     path: ['name'],
   })
-  .refine((v) => v.models.length <= 10, {
-    error: 'at most 10 models in one deploy',
-    path: ['models'],
-  })
-  .refine((v) => new Set(v.models.map((m) => m.name)).size === v.models.length, {
-    error: 'each model may appear once (two versions of one model cannot share a service)',
-    path: ['models'],
-  })
-  .refine((v) => v.replicas === undefined || v.autoscale === undefined, {
-    error: 'give --replicas or --autoscale, not both',
-    path: ['replicas'],
-  })
+  .refine(bothScales, oneScale)
   .transform((v): Command => ({
     kind: 'deploy',
     models: v.models,
@@ -115,6 +126,97 @@ const deploySchema = z
   }));
 
 const service = z.object({ name: resourceName });
+
+/** A traffic percentile as typed: `10`, `12.5`, `10%`; 0 to 100, at most two decimals. */
+const percent = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,2})?%?$/, 'expected a percentage from 0 to 100, e.g. 10 or 12.5')
+  .transform((text) => Number(text.replace('%', '')))
+  .pipe(z.number().max(100, 'expected at most 100 %'));
+
+/** `<version>=<P>` pairs of the `traffic` command. */
+const shareList = z.array(z.string()).transform((words, ctx) =>
+  words.map((word) => {
+    const [version = '', share = '', extra] = word.split('=');
+    const name = resourceName.safeParse(version);
+    const value = percent.safeParse(share);
+    if (extra !== undefined || !name.success || !value.success) {
+      ctx.addIssue({ code: 'custom', message: `'${word}' is not <version>=<P>, e.g. blue=10` });
+      return { version, traffic: 0 };
+    }
+    return { version: name.data, traffic: value.data };
+  }),
+);
+
+const serviceUpdateSchema = z
+  .object({ name: resourceName, model: modelList.optional(), ...sizing })
+  .refine(bothScales, oneScale)
+  .refine((v) => [v.model, v.cpu, v.memory, v.replicas, v.autoscale].some((x) => x !== undefined), {
+    error: 'nothing to change: give --model, --cpu, --memory, --replicas or --autoscale',
+  })
+  .transform((v): Command => ({
+    kind: 'service.update',
+    service: v.name,
+    models: v.model,
+    cpu: v.cpu,
+    memoryGb: v.memory,
+    replicas: v.replicas,
+    autoscale: v.autoscale,
+  }));
+
+const versionAddSchema = z
+  .object({
+    endpoint: resourceName,
+    version: resourceName,
+    model: modelList.optional(),
+    traffic: percent.optional(),
+    default: z.boolean().default(false),
+    control: z.boolean().default(false),
+    ...sizing,
+  })
+  .refine((v) => v.model !== undefined, {
+    error: 'name what the version runs, e.g. --model diabetes:2',
+    path: ['model'],
+  })
+  .refine(bothScales, oneScale)
+  .transform((v): Command => ({
+    kind: 'endpoint.version.add',
+    endpoint: v.endpoint,
+    version: v.version,
+    models: v.model ?? [],
+    traffic: v.traffic,
+    makeDefault: v.default,
+    control: v.control,
+    cpu: v.cpu,
+    memoryGb: v.memory,
+    replicas: v.replicas,
+    autoscale: v.autoscale,
+  }));
+
+const versionUpdateSchema = z
+  .object({
+    endpoint: resourceName,
+    version: resourceName,
+    traffic: percent.optional(),
+    default: z.boolean().default(false),
+    control: z.boolean().default(false),
+    treatment: z.boolean().default(false),
+  })
+  .refine((v) => !(v.control && v.treatment), {
+    error: 'a version is the control or a treatment, not both',
+    path: ['control'],
+  })
+  .refine((v) => v.traffic !== undefined || v.default || v.control || v.treatment, {
+    error: 'nothing to change: give --traffic, --default, --control or --treatment',
+  })
+  .transform((v): Command => ({
+    kind: 'endpoint.version.update',
+    endpoint: v.endpoint,
+    version: v.version,
+    traffic: v.traffic,
+    makeDefault: v.default,
+    role: v.control ? 'control' : v.treatment ? 'treatment' : undefined,
+  }));
 
 /** The commands this release understands, in the order `help` lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
@@ -149,10 +251,7 @@ export const commandSpecs: readonly CommandSpec[] = [
       name: { type: 'string' },
       target: { type: 'string' },
       version: { type: 'string' },
-      cpu: { type: 'string' },
-      memory: { type: 'string' },
-      replicas: { type: 'string' },
-      autoscale: { type: 'string' },
+      ...sizingOptions,
       auth: { type: 'string' },
       config: { type: 'string' },
     },
@@ -191,6 +290,73 @@ export const commandSpecs: readonly CommandSpec[] = [
     positionals: ['name'],
     options: {},
     schema: service.transform((v): Command => ({ kind: 'service.delete', service: v.name })),
+  },
+  {
+    words: ['service', 'update'],
+    usage:
+      'service update <name> [--model M:V,…] [--cpu CORES] [--memory GB] ' +
+      '[--replicas N | --autoscale MIN-MAX]',
+    summary: 'replace the default version with new models or sizes, without dropping a request',
+    positionals: ['name'],
+    options: { model: { type: 'string' }, ...sizingOptions },
+    schema: serviceUpdateSchema,
+  },
+  {
+    words: ['endpoint', 'version', 'add'],
+    usage:
+      'endpoint version add <endpoint> <version> --model M:V [--traffic P] [--default] ' +
+      '[--control] [--cpu CORES] [--memory GB] [--replicas N | --autoscale MIN-MAX]',
+    summary: 'start another version behind an endpoint, with a share of its traffic',
+    positionals: ['endpoint', 'version'],
+    options: {
+      model: { type: 'string' },
+      traffic: { type: 'string' },
+      default: { type: 'boolean' },
+      control: { type: 'boolean' },
+      ...sizingOptions,
+    },
+    schema: versionAddSchema,
+  },
+  {
+    words: ['endpoint', 'version', 'update'],
+    usage:
+      'endpoint version update <endpoint> <version> [--traffic P] [--default] ' +
+      '[--control|--treatment]',
+    summary: "change a version's traffic percentile or marks",
+    positionals: ['endpoint', 'version'],
+    options: {
+      traffic: { type: 'string' },
+      default: { type: 'boolean' },
+      control: { type: 'boolean' },
+      treatment: { type: 'boolean' },
+    },
+    schema: versionUpdateSchema,
+  },
+  {
+    words: ['endpoint', 'version', 'delete'],
+    usage: 'endpoint version delete <endpoint> <version> [--default <new default version>]',
+    summary: 'stop a version and remove it (the last one removes the endpoint)',
+    positionals: ['endpoint', 'version'],
+    options: { default: { type: 'string' } },
+    schema: z
+      .object({ endpoint: resourceName, version: resourceName, default: resourceName.optional() })
+      .transform((v): Command => ({
+        kind: 'endpoint.version.delete',
+        endpoint: v.endpoint,
+        version: v.version,
+        ...(v.default === undefined ? {} : { newDefault: v.default }),
+      })),
+  },
+  {
+    words: ['traffic'],
+    usage: 'traffic <endpoint> <version>=<P> [<version>=<P> …]',
+    summary: 'set traffic percentiles; the default version serves the rest',
+    positionals: ['endpoint', 'shares...'],
+    positionalLabels: ['<endpoint>', '<version>=<P>'],
+    options: {},
+    schema: z
+      .object({ endpoint: resourceName, shares: shareList })
+      .transform((v): Command => ({ kind: 'traffic', endpoint: v.endpoint, shares: v.shares })),
   },
   {
     words: ['keys', 'show'],

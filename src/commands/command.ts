@@ -9,6 +9,18 @@ export type Command =
   | { kind: 'service.list' }
   | { kind: 'service.show'; service: string }
   | { kind: 'service.delete'; service: string }
+  | ServiceUpdateCommand
+  | VersionAddCommand
+  | {
+      kind: 'endpoint.version.update';
+      endpoint: string;
+      version: string;
+      traffic: number | undefined;
+      makeDefault: boolean;
+      role: 'control' | 'treatment' | undefined;
+    }
+  | { kind: 'endpoint.version.delete'; endpoint: string; version: string; newDefault?: string }
+  | { kind: 'traffic'; endpoint: string; shares: Array<{ version: string; traffic: number }> }
   | { kind: 'service.logs'; service: string; tail: number }
   | { kind: 'keys.show'; service: string }
   | { kind: 'jobs'; mine: boolean }
@@ -28,9 +40,43 @@ export interface DeployCommand {
   config: string | undefined;
 }
 
+/** Sizes a command may set on a version; undefined keeps what is there. */
+export interface VersionSizing {
+  cpu: number | undefined;
+  memoryGb: number | undefined;
+  replicas: number | undefined;
+  autoscale: { min: number; max: number } | undefined;
+}
+
+export interface ServiceUpdateCommand extends VersionSizing {
+  kind: 'service.update';
+  service: string;
+  models: ModelRef[] | undefined;
+}
+
+export interface VersionAddCommand extends VersionSizing {
+  kind: 'endpoint.version.add';
+  endpoint: string;
+  version: string;
+  models: ModelRef[];
+  traffic: number | undefined;
+  makeDefault: boolean;
+  control: boolean;
+}
+
 export type CommandKind = Command['kind'];
+
+const jobKinds = new Set<CommandKind>([
+  'deploy',
+  'service.delete',
+  'service.update',
+  'endpoint.version.add',
+  'endpoint.version.update',
+  'endpoint.version.delete',
+  'traffic',
+]);
 
 /** True for commands that change something and so run as a job. */
 export function startsJob(command: Command): boolean {
-  return command.kind === 'deploy' || command.kind === 'service.delete';
+  return jobKinds.has(command.kind);
 }

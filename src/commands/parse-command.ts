@@ -94,7 +94,8 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
   }
 
   const required = spec.positionals.filter((p) => !p.endsWith('?')).length;
-  if (parsed.positionals.length > spec.positionals.length) {
+  const variadic = spec.positionals.at(-1)?.endsWith('...') === true;
+  if (!variadic && parsed.positionals.length > spec.positionals.length) {
     const extra = parsed.positionals.slice(spec.positionals.length).join(' ');
     throw new InputError({
       code: 'invalid_arguments',
@@ -106,17 +107,23 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
     const missing = spec.positionals[parsed.positionals.length] ?? '';
     throw new InputError({
       code: 'invalid_arguments',
-      userMessage: `Missing ${positionalLabel(spec, missing.replace('?', ''))}.`,
+      userMessage: `Missing ${positionalLabel(spec, bare(missing))}.`,
       usage: spec.usage,
     });
   }
 
   const input: Record<string, unknown> = { ...parsed.values };
   spec.positionals.forEach((name, i) => {
-    const value = parsed.positionals[i];
-    if (value !== undefined) input[name.replace('?', '')] = value;
+    // `shares...` takes every word that is left, as a list.
+    const value = name.endsWith('...') ? parsed.positionals.slice(i) : parsed.positionals[i];
+    if (value !== undefined) input[bare(name)] = value;
   });
   return input;
+}
+
+/** A positional's key without its `?` (optional) or `...` (the rest) mark. */
+function bare(name: string): string {
+  return name.replace(/(\?|\.\.\.)$/, '');
 }
 
 /**
@@ -176,7 +183,7 @@ function describeIssues(spec: CommandSpec, error: z.ZodError): string {
 
 /** How the usage line writes a positional: `<model>:<version>`, `<service>`. */
 function positionalLabel(spec: CommandSpec, key: string): string {
-  const index = spec.positionals.findIndex((p) => p.replace('?', '') === key);
+  const index = spec.positionals.findIndex((p) => bare(p) === key);
   return spec.positionalLabels?.[index] ?? `<${key}>`;
 }
 

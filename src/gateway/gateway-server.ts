@@ -25,6 +25,8 @@ export interface GatewayServerOptions {
   logger: Logger;
   metrics: Metrics;
   maxBodyBytes: number;
+  /** Uniform in [0, 1): draws the version of each unpinned request. Seeded in tests. */
+  random?: () => number;
 }
 
 const scorePath = /^\/api\/v1\/service\/([a-z][a-z0-9-]{1,30}[a-z0-9])\/score\/?$/;
@@ -37,6 +39,7 @@ const deploymentHeader = 'azureml-model-deployment';
  */
 export function createGatewayServer(options: GatewayServerOptions): http.Server {
   let turn = 0;
+  const random = options.random ?? Math.random;
   const versionMetrics = new VersionMetrics(options.metrics);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -72,8 +75,15 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
     await authorize(service, route.auth, req.headers.authorization, options.keys);
 
     const body = await readBody(req, options.maxBodyBytes);
+    // Read again after the body: the table may have changed while it arrived, and a request
+    // must not go to a replica that was drained meanwhile. Picking and sending are one
+    // synchronous step, so a drain never misses a request on its way.
+    const table = options.routes.route(service);
+    if (table === undefined) {
+      throw new GatewayError(503, 'NoVersionReady', `Service ${service} stopped serving.`);
+    }
     const pinned = header(req, deploymentHeader);
-    const { version, port } = pickVersion(service, route.versions, pinned, turn++);
+    const { version, port } = pickVersion(service, table.versions, pinned, random(), turn++);
     const started = performance.now();
     res.setHeader(deploymentHeader, version.spec.name);
 

@@ -17,6 +17,8 @@ export interface ModelAnswer {
  */
 export class ModelClient {
   readonly #pools = new Map<number, Pool>();
+  /** Requests sent to each port and not yet answered, for draining a replica. */
+  readonly #inFlight = new Map<number, number>();
 
   /**
    * Sends a body to a replica's /score; maps transport failures to the model's layer. Uses
@@ -25,7 +27,8 @@ export class ModelClient {
    */
   score(port: number, body: Buffer, timeoutMs: number): Promise<ModelAnswer> {
     const pool = this.#pool(port);
-    return new Promise<ModelAnswer>((resolve, reject) => {
+    this.#inFlight.set(port, (this.#inFlight.get(port) ?? 0) + 1);
+    const answered = new Promise<ModelAnswer>((resolve, reject) => {
       let controller: DispatchController | undefined;
       let timedOut = false;
       let status = 0;
@@ -85,6 +88,26 @@ export class ModelClient {
         },
       );
     });
+    const settled = (): void => {
+      const left = (this.#inFlight.get(port) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(port, left);
+      else this.#inFlight.delete(port);
+    };
+    answered.then(settled, settled);
+    return answered;
+  }
+
+  /**
+   * Resolves once no request is on its way to any of the ports, or after `timeoutMs`. Called
+   * after the ports left the routing table, so no new request can join.
+   */
+  async drained(ports: readonly number[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // One turn first: a request that picked the old table in this very tick is counted by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (ports.some((port) => this.#inFlight.has(port)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Closes pools for ports that are not in use any more. */

@@ -2,6 +2,7 @@ import type { Command } from '../commands/command.js';
 import { helpText } from '../commands/help-text.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import { handleDeploy } from './deploy-handler.js';
+import { handleEndpointChange } from './endpoint-handler.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { handleJob, handleJobs } from './jobs-handler.js';
 import { handleKeysShow } from './keys-handler.js';
@@ -26,6 +27,12 @@ export async function handleCommand(
     case 'service.logs':
     case 'service.delete':
       return handleService(command, request, deps);
+    case 'service.update':
+    case 'endpoint.version.add':
+    case 'endpoint.version.update':
+    case 'endpoint.version.delete':
+    case 'traffic':
+      return handleEndpointChange(command, request, deps);
     case 'keys.show':
       return handleKeysShow(command.service, request, deps);
     case 'jobs':

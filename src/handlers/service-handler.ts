@@ -1,6 +1,9 @@
 import type { Command } from '../commands/command.js';
 import type { ServiceRecord, VersionSpec } from '../registry/service-record.js';
+import { maxVersions } from '../registry/endpoint-change.js';
 import { formatModelRef } from '../registry/names.js';
+import { effectiveShares, formatPercent } from '../registry/traffic-shares.js';
+import { versionMarks } from '../registry/traffic-table.js';
 import type { ServiceStatus } from '../targets/target.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import { serviceNotFound } from './deploy-handler.js';
@@ -63,7 +66,8 @@ async function list(deps: HandlerDeps): Promise<string> {
       const target = deps.targetFor(s.target);
       const versions = s.versions.length === 1 ? '1 version' : `${s.versions.length} versions`;
       // The registry says what was decided; the target says what runs right now.
-      const live = s.state === 'ready' ? await target.status(s.name) : undefined;
+      const live =
+        s.state === 'ready' || s.state === 'updating' ? await target.status(s.name) : undefined;
       const ready = live?.versions.reduce((n, v) => n + v.ready, 0);
       const desired = live?.versions.reduce((n, v) => n + v.desired, 0);
       const replicas = live ? ` (${ready}/${desired} replicas up)` : '';
@@ -82,30 +86,41 @@ function show(record: ServiceRecord, status: ServiceStatus | undefined, deps: Ha
     record.auth === 'none'
       ? 'off — anyone who can reach the gateway can score'
       : `${record.auth} (see \`keys show ${record.name}\`)`;
+  const shares = effectiveShares(record.versions);
   const lines = [
     `Service \`${record.name}\` — ${record.state} on ${record.target}`,
     `Scoring URI: ${uri}`,
     `Auth: ${auth}`,
     ...(record.lastError ? [`Last error: ${record.lastError}`] : []),
-    `Versions:`,
-    ...record.versions.map((v) => versionLine(v, status)),
+    `Versions (${record.versions.length} of at most ${maxVersions}):`,
+    ...record.versions.map((v) => versionLine(v, shares.get(v.name) ?? 0, status)),
   ];
   return lines.join('\n');
 }
 
-function versionLine(version: VersionSpec, status: ServiceStatus | undefined): string {
+function versionLine(
+  version: VersionSpec,
+  share: number,
+  status: ServiceStatus | undefined,
+): string {
   const live = status?.versions.find((v) => v.name === version.name);
-  const ready = live ? `${live.ready}/${live.desired} ready` : 'not running';
+  const state =
+    live === undefined
+      ? 'not running'
+      : `${live.failing ? 'failing' : live.ready >= live.desired ? 'ready' : 'starting'} ` +
+        `${live.ready}/${live.desired}`;
   const restarts = live && live.restarts > 0 ? ` · ${live.restarts} restart(s)` : '';
   const scale =
     version.scale.mode === 'fixed'
       ? `${version.scale.replicas} replica(s)`
       : `autoscale ${version.scale.min}-${version.scale.max} ` +
         `at ${version.scale.targetUtilization}%`;
-  const marks = version.isDefault ? ' (default)' : '';
+  const marks = versionMarks(version);
+  const assigned = version.traffic === undefined ? 'none' : formatPercent(version.traffic);
   const models = version.models.map(formatModelRef).join(', ');
   return (
-    `• \`${version.name}\`${marks} — ${models} · ${ready}${restarts} · ` +
+    `• \`${version.name}\`${marks.length > 0 ? ` (${marks.join(', ')})` : ''} — ${models} · ` +
+    `${state}${restarts} · serves ${formatPercent(share)} (assigned ${assigned}) · ` +
     `cpu ${version.cpu} · memory ${version.memoryGb} GB · ${scale} · ` +
     `timeout ${version.scoringTimeoutMs / 1000} s`
   );

@@ -1,4 +1,7 @@
 import type { JobView } from '../queue/job-view.js';
+import type { EndpointChange } from '../registry/endpoint-change.js';
+import { formatModelRef } from '../registry/names.js';
+import { formatPercent } from '../registry/traffic-shares.js';
 
 const marks = { done: '✓', running: '…', failed: '✗' } as const;
 
@@ -12,6 +15,40 @@ export function describeJob(view: Pick<JobView, 'data'>): string {
     }
     case 'service.delete':
       return `delete service ${data.service}`;
+    default:
+      return describeChange(data.service, data.change);
+  }
+}
+
+function describeChange(endpoint: string, change: EndpointChange): string {
+  switch (change.op) {
+    case 'version.add': {
+      const models = change.version.models.map(formatModelRef).join(', ');
+      return `add version ${change.version.name} (${models}) to ${endpoint}`;
+    }
+    case 'version.update':
+      return `update version ${change.version} of ${endpoint}`;
+    case 'version.delete':
+      return `delete version ${change.version} of ${endpoint}`;
+    case 'traffic': {
+      const shares = change.shares.map((s) => `${s.version} ${formatPercent(s.traffic)}`);
+      return `shift traffic of ${endpoint}: ${shares.join(', ')}`;
+    }
+    case 'service.update': {
+      const what = [
+        ...(change.models ? [change.models.map(formatModelRef).join(', ')] : []),
+        ...(change.cpu === undefined ? [] : [`cpu ${change.cpu}`]),
+        ...(change.memoryGb === undefined ? [] : [`memory ${change.memoryGb} GB`]),
+        ...(change.scale === undefined
+          ? []
+          : [
+              change.scale.mode === 'fixed'
+                ? `${change.scale.replicas} replica(s)`
+                : `autoscale ${change.scale.min}-${change.scale.max}`,
+            ]),
+      ];
+      return `update ${endpoint} (version ${change.version}: ${what.join(', ')})`;
+    }
   }
 }
 

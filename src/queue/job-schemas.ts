@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { endpointChange } from '../registry/endpoint-change.js';
 import { resourceName } from '../registry/names.js';
 import { authMode, versionSpec } from '../registry/service-record.js';
 import { jobOrigin } from './job-origin.js';
@@ -24,10 +25,37 @@ export const deleteServiceJob = z.object({
   service: resourceName,
 });
 
-export const jobData = z.discriminatedUnion('kind', [deployJob, deleteServiceJob]);
+/** The job kinds that change an endpoint's versions, one per command. */
+export const endpointJobKinds = [
+  'service.update',
+  'endpoint.version.add',
+  'endpoint.version.update',
+  'endpoint.version.delete',
+  'traffic',
+] as const;
+
+export const endpointChangeJob = z.object({
+  kind: z.enum(endpointJobKinds),
+  origin: jobOrigin,
+  service: resourceName,
+  change: endpointChange,
+  /**
+   * The versions as they were before the first attempt changed them, written into the job
+   * by that attempt: what a failed change is rolled back to.
+   */
+  before: z.array(versionSpec).optional(),
+});
+
+export const jobData = z.discriminatedUnion('kind', [
+  deployJob,
+  deleteServiceJob,
+  endpointChangeJob,
+]);
 
 export type DeployJob = z.infer<typeof deployJob>;
 export type DeleteServiceJob = z.infer<typeof deleteServiceJob>;
+export type EndpointChangeJob = z.infer<typeof endpointChangeJob>;
+export type EndpointJobKind = (typeof endpointJobKinds)[number];
 export type JobData = z.infer<typeof jobData>;
 export type JobKind = JobData['kind'];
 

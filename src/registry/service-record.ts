@@ -32,7 +32,7 @@ export const versionSpec = z.object({
 });
 export type VersionSpec = z.infer<typeof versionSpec>;
 
-export const serviceState = z.enum(['deploying', 'ready', 'failed', 'deleting']);
+export const serviceState = z.enum(['deploying', 'updating', 'ready', 'failed', 'deleting']);
 export type ServiceState = z.infer<typeof serviceState>;
 
 /** A service (an endpoint with its versions) as the registry keeps it. */

@@ -45,6 +45,12 @@ export interface WaitReadyOptions {
   onProgress?: (detail: string) => void | Promise<void>;
   /** Resolves true when the wait should stop because the work was called off. */
   cancelled?: () => Promise<boolean>;
+  /**
+   * The versions that must be ready; the others need only be running the revision. A traffic
+   * shift waits for no version: a version that is not ready simply gets no traffic.
+   * Default: every version.
+   */
+  versions?: readonly string[];
 }
 
 /**

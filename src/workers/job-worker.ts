@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
@@ -8,7 +8,8 @@ import { jobsQueueName, queuePrefix } from '../queue/queue-names.js';
 import { announceDelete, processDeleteService } from './delete-service-processor.js';
 import { abandonDeploy, processDeploy, type DeployProcessorDeps } from './deploy-processor.js';
 import { toJobFailure } from './job-failure.js';
-import { withResourceLock } from './resource-lock.js';
+import { abandonEndpointChange, processEndpointChange } from './endpoint-change-processor.js';
+import { leaveLine, withResourceLock } from './resource-lock.js';
 import { StepReporter } from './step-reporter.js';
 
 /** Options for {@link createJobWorker}. */
@@ -41,12 +42,14 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
     const steps = new StepReporter(job);
     logger.info('job started');
 
+    const resource = `service:${data.service}`;
     try {
       if (data.kind === 'service.delete') await announceDelete(data, options.deps);
       return await withResourceLock(
         {
           redis: options.redis,
-          resource: `service:${data.service}`,
+          resource,
+          ticket: { id: job.id ?? '', order: job.timestamp, isLive },
           ttlMs: options.lockMs,
           onWait: () => steps.waiting(`wait for the job ahead on ${data.service}`),
         },
@@ -56,13 +59,24 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
       const failure = toJobFailure(error, steps.current, `${job.id}/${attempt}`);
       const final = failure instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       logger.warn({ err: error, final }, final ? 'job failed' : 'job failed; will retry');
-      if (final && data.kind === 'deploy') {
-        await abandonDeploy(data, failure.message, options.deps, job.id ?? '').catch(
-          (cleanup: unknown) => logger.error({ err: cleanup }, 'could not mark service failed'),
+      if (final) {
+        // Undone while the job still holds its place in line: the next job on this service
+        // starts from the state before this one.
+        await undo(job, data, failure.message, options).catch((cleanup: unknown) =>
+          logger.error({ err: cleanup }, 'could not undo the failed job'),
         );
+        await leaveLine(options.redis, resource, job.id ?? '');
       }
       throw failure;
     }
+  };
+
+  // A job that ended or was removed while others waited behind it gives up its place.
+  const isLive = async (id: string): Promise<boolean> => {
+    const ahead = await Job.fromId(worker, id);
+    if (ahead === undefined) return false;
+    const state = await ahead.getState();
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   };
 
   const worker = new Worker(jobsQueueName, processor, {
@@ -97,5 +111,25 @@ function dispatch(
       return processDeploy(job, data, steps, options.deps, logger);
     case 'service.delete':
       return processDeleteService(data, steps, options.deps, logger);
+    default:
+      return processEndpointChange(job, data, steps, options.deps, logger);
+  }
+}
+
+/** After a job failed for the last time: put the service back as it was before it. */
+async function undo(
+  job: Job,
+  data: JobData,
+  reason: string,
+  options: JobWorkerOptions,
+): Promise<void> {
+  const jobId = job.id ?? '';
+  if (data.kind === 'deploy') await abandonDeploy(data, reason, options.deps, jobId);
+  if (data.kind !== 'deploy' && data.kind !== 'service.delete') {
+    // The attempt that changed the registry wrote what it changed from into the job's data.
+    const latest = jobData.parse(job.data);
+    if (latest.kind === data.kind) {
+      await abandonEndpointChange(latest, reason, options.deps, jobId);
+    }
   }
 }

@@ -170,7 +170,7 @@ it('restarts a replica that was killed and reports the restart', async () => {
   expect(answer.version).toBe('diabetes-1');
   const show = await say(product, 'service show sturdy');
   expect(show.stdout).toMatch(
-    /`diabetes-1` \(default\) — diabetes:1 · 1\/1 ready · 1 restart\(s\)/,
+    /`diabetes-1` \(default\) — diabetes:1 · ready 1\/1 · 1 restart\(s\) · serves 100 %/,
   );
 });
 

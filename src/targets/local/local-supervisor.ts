@@ -30,6 +30,11 @@ export interface LocalSupervisorOptions {
   secrets: SecretRegistry;
   /** Full resync period, a safety net for missed notifications. */
   resyncMs?: number;
+  /**
+   * Resolves once the gateway has no request on its way to these ports, or after
+   * `timeoutMs`; replicas are stopped only then. Without a gateway beside it, nothing waits.
+   */
+  drain?: (ports: readonly number[], timeoutMs: number) => Promise<void>;
 }
 
 interface ServiceRuntime {
@@ -50,6 +55,7 @@ export class LocalSupervisor {
   readonly #statusTimers = new Map<string, NodeJS.Timeout>();
   readonly #listeners = new Set<(service: string) => void>();
   readonly #routes = new Map<string, LocalRoute>();
+  readonly #retirements = new Set<Promise<void>>();
   #resync: NodeJS.Timeout | undefined;
   readonly #id = `${os.hostname()}:${process.pid}`;
   #stopped = false;
@@ -123,6 +129,7 @@ export class LocalSupervisor {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#resync);
+    await Promise.allSettled([...this.#retirements]);
     if ((await this.#options.redis.get(localKeys.heartbeat).catch(() => null)) === this.#id) {
       await this.#options.redis.del(localKeys.heartbeat).catch(() => undefined);
     }
@@ -174,9 +181,9 @@ export class LocalSupervisor {
     if (raw === null) {
       if (runtime === undefined) return;
       this.#services.delete(service);
+      this.#notify(service);
       await this.#stopService(runtime);
       await this.#options.redis.hdel(localKeys.status, service);
-      this.#notify(service);
       this.#options.logger.info({ service }, 'local service stopped');
       return;
     }
@@ -189,12 +196,12 @@ export class LocalSupervisor {
     this.#services.set(service, current);
 
     const wanted = new Set(entry.deployment.versions.map((v) => v.spec.name));
-    for (const [name, version] of current.versions) {
-      if (!wanted.has(name)) {
-        current.versions.delete(name);
-        await version.stop();
-      }
-    }
+    const removed = [...current.versions].filter(([name]) => !wanted.has(name));
+    for (const [name] of removed) current.versions.delete(name);
+    // The new table (traffic, removed versions) routes from here on, in one swap; a removed
+    // version finishes its requests in the background while the rest is reconciled.
+    this.#notify(service);
+    for (const [, version] of removed) this.#background(version.stop());
     for (const version of entry.deployment.versions) {
       const existing = current.versions.get(version.spec.name);
       const target = existing ?? this.#newVersion(service, current, version);
@@ -204,6 +211,15 @@ export class LocalSupervisor {
 
     this.#options.logger.info({ service, revision: entry.revision }, 'local service reconciled');
     this.#statusChanged(service);
+  }
+
+  /** Keeps track of work that finishes on its own, so `stop` can wait for it. */
+  #background(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      this.#options.logger.warn({ err: error }, 'could not stop a retired version');
+    });
+    this.#retirements.add(tracked);
+    void tracked.finally(() => this.#retirements.delete(tracked));
   }
 
   #newRuntime(entry: DesiredEntry): ServiceRuntime {
@@ -228,6 +244,7 @@ export class LocalSupervisor {
       secrets: this.#options.secrets,
       writeLog: (line) => runtime.log.write(`${new Date().toISOString()} ${line}\n`),
       onChange: () => this.#statusChanged(service),
+      drain: this.#options.drain ?? (() => Promise.resolve()),
     });
   }
 

@@ -90,7 +90,10 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
         const current = await status(service);
         if (current !== undefined) seenSupervisor = true;
         if (current?.revision === revision) {
-          const failing = current.versions.find((v) => v.failing);
+          const watched = current.versions.filter(
+            (v) => wait.versions === undefined || wait.versions.includes(v.name),
+          );
+          const failing = watched.find((v) => v.failing);
           if (failing !== undefined) {
             throw new ShipmateError({
               code: 'model_start_failed',
@@ -101,9 +104,9 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
                 `See \`service logs ${service}\`.`,
             });
           }
-          if (current.versions.every((v) => v.ready >= v.desired)) return;
+          if (watched.every((v) => v.ready >= v.desired)) return;
 
-          const detail = current.versions.map((v) => `${v.name} ${v.ready}/${v.desired} ready`);
+          const detail = watched.map((v) => `${v.name} ${v.ready}/${v.desired} ready`);
           if (detail.join(', ') !== lastDetail) {
             lastDetail = detail.join(', ');
             await wait.onProgress?.(lastDetail);

@@ -14,6 +14,11 @@ export interface VersionRuntimeOptions {
   secrets: SecretRegistry;
   writeLog: (line: string) => void;
   onChange: () => void;
+  /**
+   * Resolves once the gateway has no request on its way to these ports (they have already
+   * left the routing table), or after `timeoutMs`.
+   */
+  drain: (ports: readonly number[], timeoutMs: number) => Promise<void>;
 }
 
 /** How many local processes a version runs: a fixed count, or autoscale's minimum. */
@@ -56,18 +61,18 @@ export class VersionRuntime {
     const want = replicaCount(desired);
     while (this.replicas.length < want) this.replicas.push(this.#spawn(this.replicas.length));
     const surplus = this.replicas.splice(want);
-    await Promise.all(surplus.map((replica) => replica.stop()));
+    if (surplus.length > 0) await this.#retire(surplus);
     await this.retireIfReplaced();
   }
 
-  /** Stops the old set once every new replica is ready. */
+  /** Drains and stops the old set once every new replica is ready. */
   async retireIfReplaced(): Promise<void> {
     if (this.retiring.length === 0) return;
     if (!this.replicas.every((r) => r.state === 'ready')) return;
 
     const old = this.retiring;
     this.retiring = [];
-    await Promise.all(old.map((replica) => replica.stop()));
+    await this.#retire(old);
   }
 
   /** Ports to send scoring requests to: the ready new replicas, else the ready old ones. */
@@ -77,11 +82,23 @@ export class VersionRuntime {
     return this.retiring.filter((r) => r.state === 'ready').map((r) => r.port);
   }
 
+  /** Stops every replica, once the gateway has finished the requests they were serving. */
   async stop(): Promise<void> {
     const all = [...this.replicas, ...this.retiring];
     this.replicas = [];
     this.retiring = [];
-    await Promise.all(all.map((replica) => replica.stop()));
+    await this.#retire(all);
+  }
+
+  /**
+   * Replicas leave the routing table first (the change notice rebuilds it without them), then
+   * finish what they were sent, then stop: an update or a scale-down fails no request.
+   */
+  async #retire(replicas: ModelProcess[]): Promise<void> {
+    this.#options.onChange();
+    const ports = replicas.filter((r) => r.state === 'ready').map((r) => r.port);
+    if (ports.length > 0) await this.#options.drain(ports, this.desired.spec.scoringTimeoutMs);
+    await Promise.all(replicas.map((replica) => replica.stop()));
   }
 
   #spawn(index: number): ModelProcess {

@@ -1,6 +1,7 @@
 import type { AckLatency } from './ack-latency.js';
 import type { CpuShare } from './cpu-usage.js';
 import type { DeployTiming } from './deploy-to-score.js';
+import type { ObservedSplit, SwitchLatency } from './rollout-phase.js';
 import type { ScoringLatency } from './scoring-latency.js';
 import type { Throughput } from './scoring-throughput.js';
 import { percentile, round } from './stats.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
   throughput: ThroughputPair[];
   /** The pair the throughput goal is judged on. */
   judgedReplicas: number;
+  rollout: { split: ObservedSplit; switched: SwitchLatency };
   cpu: Record<string, CpuShare>;
   productWarnings: { logLines: string[]; failedSlackCalls: number };
 }
@@ -32,6 +34,8 @@ export const goals = {
   deployToScoreMs: 5_000,
   gatewayAddedP50Ms: 1,
   throughputRatio: 0.7,
+  splitDeviationPoints: 1,
+  failedDuringSwitch: 0,
 } as const;
 
 /** measure, figure, goal, PASS / MISSED (empty for figures without a goal). */
@@ -127,5 +131,28 @@ export function tableRows(results: BenchResults): { rows: Row[]; missed: number 
       info('  gateway ceiling at one full core', `${round(ceiling, 0)} rps`);
     }
   }
+
+  const { split, switched } = results.rollout;
+  goal(
+    `5 traffic split, worst share gap (n=${split.requests})`,
+    `${round(split.maxDeviation, 2).toFixed(2)} points`,
+    `<= ${goals.splitDeviationPoints} point`,
+    split.maxDeviation <= goals.splitDeviationPoints && split.errors === 0,
+  );
+  for (const [version, share] of Object.entries(split.expected)) {
+    info(
+      `  ${version} observed / effective`,
+      `${round(split.observed[version] ?? 0, 2)} / ${share} %`,
+    );
+  }
+  goal(
+    '5 failed requests through service update',
+    String(switched.failures),
+    `= ${goals.failedDuringSwitch}`,
+    switched.failures === goals.failedDuringSwitch,
+  );
+  info('  p99 during the switch / before it', pair(switched.during.p99, switched.before.p99));
+  info('  p50 during the switch / before it', pair(switched.during.p50, switched.before.p50));
+  info('  requests during / switch took', `${switched.during.count} / ${ms(switched.switchMs)}`);
   return { rows, missed };
 }

@@ -10,6 +10,7 @@ import { timeDeployToScore, type DeployTiming } from './deploy-to-score.js';
 import { startEnvironment, type BenchEnvironment } from './environment.js';
 import { waitForPorts } from './model-ports.js';
 import { printReport, type ThroughputPair } from './report.js';
+import { measureSplit, measureSwitch } from './rollout-phase.js';
 import { closeRoute, directRoute, gatewayRoute } from './scoring-client.js';
 import { measureScoringLatency, type ScoringLatency } from './scoring-latency.js';
 import { deployReplicas, throughputOf } from './throughput-phase.js';
@@ -77,7 +78,19 @@ async function main(closers: Closers): Promise<void> {
   const twin = await deployReplicas(chat, home, 'bench-r2', 2);
   throughput.push(await throughputOf({ ...shape, target: twin, replicas: 2 }));
 
+  const rolloutOptions = {
+    chat,
+    slack,
+    gatewayUrl: product.gatewayUrl,
+    service: first.service,
+    key: first.keys.primary,
+    progress,
+  };
+  const split = await phase('5 traffic split', () => measureSplit(rolloutOptions, 10_000));
+  const switched = await phase('5 service update', () => measureSwitch(rolloutOptions));
+
   printReport({
+    rollout: { split, switched },
     deploys: deploys.map(withoutKeys),
     ack: { ...ack, authTests },
     latency,

@@ -24,8 +24,8 @@ const python = JSON.stringify({ entryScript: 'score.py', runtime: 'python' });
 describe('ModelCatalog with the shipped models folder', () => {
   const catalog = new ModelCatalog(shippedModels);
 
-  it('lists the diabetes sample as version 1', async () => {
-    expect(await catalog.list()).toContainEqual({ name: 'diabetes', versions: ['1'] });
+  it('lists the diabetes sample as versions 1 and 2', async () => {
+    expect(await catalog.list()).toContainEqual({ name: 'diabetes', versions: ['1', '2'] });
   });
 
   it('finds diabetes:1 as a Python model with its entry script', async () => {
@@ -41,12 +41,12 @@ describe('ModelCatalog with the shipped models folder', () => {
     });
   });
 
-  it('refuses diabetes:2 naming the versions that are registered', async () => {
-    const error = await failure(catalog.get({ name: 'diabetes', version: '2' }), NotFoundError);
+  it('refuses diabetes:3 naming the versions that are registered', async () => {
+    const error = await failure(catalog.get({ name: 'diabetes', version: '3' }), NotFoundError);
 
     expect(error.code).toBe('model_not_found');
     expect(error.userMessage).toBe(
-      'Model diabetes:2 is not registered. Registered versions of diabetes: 1.',
+      'Model diabetes:3 is not registered. Registered versions of diabetes: 1, 2.',
     );
   });
 

@@ -59,12 +59,16 @@ export async function processEndpointChange(
   );
 
   const started = startedVersions(data.change);
-  await steps.run(started.length > 0 ? 'wait until ready' : 'wait until applied', (detail) =>
-    target.waitReady(data.service, revision, {
-      timeoutMs: deps.readyTimeoutMs,
-      onProgress: detail,
-      versions: started,
-    }),
+  await steps.run(
+    started.length > 0 ? 'wait until ready' : 'wait until applied',
+    async (detail) => {
+      await target.waitReady(data.service, revision, {
+        timeoutMs: deps.readyTimeoutMs,
+        onProgress: detail,
+        versions: started,
+      });
+      if (started.length > 0) await detail(`${started.join(', ')} ready`);
+    },
   );
 
   await deps.services.update(data.service, (s) => ({ ...s, state: 'ready', lastError: undefined }));

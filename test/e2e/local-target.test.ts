@@ -83,7 +83,7 @@ it('runs two ready processes for a deploy with --replicas 2', async () => {
   await deploy('deploy echo-node:1 --name echo-pair --auth none --replicas 2');
 
   const show = await say(product, 'service show echo-pair');
-  expect(show.stdout).toMatch(/`echo-node-1` \(default\) — echo-node:1 · 2\/2 ready/);
+  expect(show.stdout).toMatch(/`echo-node-1` \(default\) — echo-node:1 · ready 2\/2/);
   expect(show.stdout).toContain('2 replica(s)');
   expect(await runnerPids(entryScript(models, 'echo-node'))).toHaveLength(2);
 

@@ -82,7 +82,7 @@ function requestOf(command: SlashCommand): ChatRequest {
 async function deliver(reply: Reply, respond: Respond): Promise<void> {
   const text =
     reply.kind === 'job'
-      ? `${reply.text}. Its status follows in this channel; if no message appears, ` +
+      ? `${reply.text}\nIts status follows in this channel; if no message appears, ` +
         'invite the Shipmate app to the channel.'
       : reply.text;
   await respond({ response_type: 'ephemeral', replace_original: false, text });

@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+
+import { startProduct, type Product } from '../support/product.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { killStraySays, makeModelsDir, say } from './e2e-support.js';
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
+
+let redis: RedisServer | undefined;
+let product: Product | undefined;
+let scratch = '';
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'shipmate-e2e-rollout-'));
+  redis = await startRedis();
+  product = await startProduct({
+    redisUrl: redis.url,
+    env: { SHIPMATE_MODELS: await makeModelsDir(scratch) },
+  });
+});
+
+afterAll(async () => {
+  killStraySays();
+  await product?.stop();
+  await redis?.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** What a steady client saw: every answer's status, serving version and model version. */
+interface Stream {
+  answers: Array<{ status: number; version: string | null; model: number | undefined }>;
+  failures: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Six clients scoring back to back until stopped. Each request takes 30 ms in the model, so
+ * some are always in flight when a replica is retired.
+ */
+function steadyStream(running: Product): Stream {
+  const stream: Stream = { answers: [], failures: [], stop: () => Promise.resolve() };
+  let stopped = false;
+  const client = async () => {
+    while (!stopped) {
+      try {
+        const response = await fetch(`${running.gatewayUrl}/api/v1/service/churn/score`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ delayMs: 30 }),
+        });
+        const text = await response.text();
+        const version = response.headers.get('azureml-model-deployment');
+        const model = response.ok ? (JSON.parse(text) as { version: number }).version : undefined;
+        stream.answers.push({ status: response.status, version, model });
+        if (!response.ok) stream.failures.push(`${response.status} ${version} ${text}`);
+      } catch (error) {
+        stream.failures.push(String(error));
+      }
+    }
+  };
+  const clients = Array.from({ length: 6 }, client);
+  stream.stop = async () => {
+    stopped = true;
+    await Promise.all(clients);
+  };
+  return stream;
+}
+
+it('fails no scoring request through a version add, traffic shifts, an update and a delete', async () => {
+  const running = product;
+  if (running === undefined) throw new Error('no product');
+  const run = async (text: string) => {
+    const result = await say(running, text);
+    expect(result.output, text).toContain('succeeded');
+    expect(result.code, text).toBe(0);
+  };
+
+  await run('deploy versioned:1 --name churn --replicas 2 --auth none');
+  const stream = steadyStream(running);
+  const mark = () => stream.answers.length;
+
+  const atStart = mark();
+  await run('endpoint version add churn canary --model versioned:2 --traffic 20');
+  await run('traffic churn canary=50');
+  const beforeUpdate = mark();
+  // Replaces versioned-1's replicas with ones running model 2: started beside, switched, drained.
+  await run('service update churn --model versioned:2 --replicas 1');
+  const afterUpdate = mark();
+  await run('traffic churn canary=0');
+  await run('endpoint version delete churn canary');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await stream.stop();
+
+  expect(stream.failures).toEqual([]);
+  expect(stream.answers.length - atStart).toBeGreaterThan(100);
+
+  const served = (from: number, to: number) => stream.answers.slice(from, to);
+  // Before the update the default version ran model 1 and the canary model 2 …
+  expect(served(atStart, beforeUpdate).some((a) => a.model === 1)).toBe(true);
+  expect(served(atStart, beforeUpdate).some((a) => a.version === 'canary')).toBe(true);
+  // … and after it, every answer comes from model 2, whichever version served it.
+  const after = served(afterUpdate, stream.answers.length);
+  expect(after.length).toBeGreaterThan(10);
+  expect(after.every((a) => a.model === 2)).toBe(true);
+  expect(stream.answers.at(-1)?.version).toBe('versioned-1');
+});

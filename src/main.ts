@@ -75,7 +75,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     catalog: new ModelCatalog(config.modelsDir),
     services: new ServiceStore(redis),
     configs: new DeploymentConfigs(config.configsDir),
-    producer: new JobProducer({ queue }),
+    producer: new JobProducer({ queue, redis }),
     queue,
     targetFor,
   };

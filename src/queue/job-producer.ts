@@ -1,12 +1,16 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 import { UnavailableError } from '../platform/errors.js';
 import { jobIdFor } from './job-id.js';
 import { jobData, type JobData } from './job-schemas.js';
+import { joinLine, resourceOf } from './resource-line.js';
 
 /** Options for {@link JobProducer}. */
 export interface JobProducerOptions {
   queue: Queue;
+  /** Where the lines of jobs per resource are kept (the queue's Redis). */
+  redis: Redis;
   /** How long to wait for Redis before answering "not queued". */
   timeoutMs?: number;
 }
@@ -14,10 +18,12 @@ export interface JobProducerOptions {
 /** Puts checked jobs on the queue, with an id that makes a repeated request a no-op. */
 export class JobProducer {
   readonly #queue: Queue;
+  readonly #redis: Redis;
   readonly #timeoutMs: number;
 
   constructor(options: JobProducerOptions) {
     this.#queue = options.queue;
+    this.#redis = options.redis;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
   }
 
@@ -38,7 +44,9 @@ export class JobProducer {
     });
 
     try {
-      await Promise.race([added, timeout]);
+      const job = await Promise.race([added, timeout]);
+      // Queued is queued: should joining the line fail, the worker joins it on pick-up.
+      await joinLine(this.#redis, resourceOf(checked), jobId, job.timestamp).catch(() => undefined);
     } catch (error) {
       throw new UnavailableError({
         code: 'not_queued',

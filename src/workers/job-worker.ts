@@ -1,4 +1,4 @@
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
@@ -9,7 +9,8 @@ import { announceDelete, processDeleteService } from './delete-service-processor
 import { abandonDeploy, processDeploy, type DeployProcessorDeps } from './deploy-processor.js';
 import { toJobFailure } from './job-failure.js';
 import { abandonEndpointChange, processEndpointChange } from './endpoint-change-processor.js';
-import { leaveLine, withResourceLock } from './resource-lock.js';
+import { leaveLine, resourceOf } from '../queue/resource-line.js';
+import { withResourceLock, type Standing } from './resource-lock.js';
 import { StepReporter } from './step-reporter.js';
 
 /** Options for {@link createJobWorker}. */
@@ -28,7 +29,7 @@ export interface JobWorkerOptions {
 
 /** The BullMQ worker that runs every job kind, one processor per kind. */
 export function createJobWorker(options: JobWorkerOptions): Worker {
-  const processor = async (job: Job): Promise<JobResult> => {
+  const processor = async (job: Job, token?: string): Promise<JobResult> => {
     const parsed = jobData.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(
@@ -42,20 +43,27 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
     const steps = new StepReporter(job);
     logger.info('job started');
 
-    const resource = `service:${data.service}`;
+    const resource = resourceOf(data);
+    // While the job ahead waits for a worker, this one steps aside instead of holding a
+    // worker slot: with every slot taken by jobs waiting behind it, it could never run.
+    const yieldSlot = async (): Promise<void> => {
+      await job.moveToDelayed(Date.now() + 500, token);
+      throw new DelayedError();
+    };
     try {
       if (data.kind === 'service.delete') await announceDelete(data, options.deps);
       return await withResourceLock(
         {
           redis: options.redis,
           resource,
-          ticket: { id: job.id ?? '', order: job.timestamp, isLive },
+          ticket: { id: job.id ?? '', askedAt: job.timestamp, standing, yieldSlot },
           ttlMs: options.lockMs,
           onWait: () => steps.waiting(`wait for the job ahead on ${data.service}`),
         },
         () => dispatch(job, data, steps, options, logger),
       );
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       const failure = toJobFailure(error, steps.current, `${job.id}/${attempt}`);
       const final = failure instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       logger.warn({ err: error, final }, final ? 'job failed' : 'job failed; will retry');
@@ -72,11 +80,11 @@ export function createJobWorker(options: JobWorkerOptions): Worker {
   };
 
   // A job that ended or was removed while others waited behind it gives up its place.
-  const isLive = async (id: string): Promise<boolean> => {
+  const standing = async (id: string): Promise<Standing> => {
     const ahead = await Job.fromId(worker, id);
-    if (ahead === undefined) return false;
-    const state = await ahead.getState();
-    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+    const state = ahead === undefined ? 'unknown' : await ahead.getState();
+    if (state === 'active') return 'running';
+    return state === 'completed' || state === 'failed' || state === 'unknown' ? 'gone' : 'waiting';
   };
 
   const worker = new Worker(jobsQueueName, processor, {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { Redis } from 'ioredis';
 
+import { leaveLine, lineKey } from '../queue/resource-line.js';
+
 /**
  * Takes the lock only for the job at the head of the resource's line. Returns 1 when taken,
  * 0 when this job is first but the lock is still held (an earlier attempt's lock running
@@ -23,14 +25,22 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `;
 
-/** A job's place in the line of jobs waiting for one resource. */
+/** Where the job ahead stands. */
+export type Standing = 'running' | 'waiting' | 'gone';
+
+/** A job's place in the line of jobs for one resource (see queue/resource-line.ts). */
 export interface LockTicket {
   /** The job id. */
   id: string;
   /** When the job was asked for: the line is ordered by it. */
-  order: number;
-  /** False once the job can never run again (finished, removed): its place is then dropped. */
-  isLive: (id: string) => Promise<boolean>;
+  askedAt: number;
+  /** Where a job ahead stands: running, waiting for a worker or a retry, or ended. */
+  standing: (id: string) => Promise<Standing>;
+  /**
+   * Called while the job ahead waits for a worker: this job should give its worker slot up
+   * (and come back later) rather than hold a slot the job ahead may need. May throw.
+   */
+  yieldSlot: () => Promise<void>;
 }
 
 /** Options for {@link withResourceLock}. */
@@ -60,7 +70,7 @@ export async function withResourceLock<T>(
   options: ResourceLockOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  const { redis } = options;
+  const { redis, ticket } = options;
   // Hash tags keep the lock and its line in one slot of a Redis Cluster, as the script needs.
   const key = `shipmate:lock:{${options.resource}}`;
   const token = randomUUID();
@@ -74,9 +84,13 @@ export async function withResourceLock<T>(
 
     if (!waited) await options.onWait?.();
     waited = true;
-    if (typeof answer === 'string' && !(await (options.ticket?.isLive(answer) ?? true))) {
-      await leaveLine(redis, options.resource, answer);
-      continue;
+    if (typeof answer === 'string' && ticket !== undefined) {
+      const ahead = await ticket.standing(answer);
+      if (ahead === 'gone') {
+        await leaveLine(redis, options.resource, answer);
+        continue;
+      }
+      if (ahead === 'waiting') await ticket.yieldSlot();
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for the lock on ${options.resource}`);
@@ -89,17 +103,12 @@ export async function withResourceLock<T>(
   }, ttlMs / 3);
   try {
     const result = await work();
-    if (options.ticket) await leaveLine(redis, options.resource, options.ticket.id);
+    if (ticket) await leaveLine(redis, options.resource, ticket.id);
     return result;
   } finally {
     clearInterval(renew);
     await redis.eval(releaseScript, 1, key, token).catch(() => undefined);
   }
-}
-
-/** Gives up a job's place in the resource's line: it has ended and will not run again. */
-export async function leaveLine(redis: Redis, resource: string, id: string): Promise<void> {
-  await redis.zrem(lineKey(resource), id);
 }
 
 async function tryAcquire(
@@ -112,7 +121,8 @@ async function tryAcquire(
   if (ticket === undefined) {
     return (await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK' ? 1 : 0;
   }
-  const answer = (await redis.eval(
+  // Joining again is a no-op for a job the producer put in line; it covers older jobs.
+  return (await redis.eval(
     acquireScript,
     2,
     key,
@@ -120,11 +130,6 @@ async function tryAcquire(
     token,
     String(ttlMs),
     ticket.id,
-    String(ticket.order),
+    String(ticket.askedAt),
   )) as number | string;
-  return answer;
-}
-
-function lineKey(resource: string): string {
-  return `shipmate:lock-line:{${resource}}`;
 }

@@ -6,7 +6,8 @@ import { JobProducer } from '../../src/queue/job-producer.js';
 import type { DeployJob } from '../../src/queue/job-schemas.js';
 import type { ServiceRecord } from '../../src/registry/service-record.js';
 import { ServiceStore } from '../../src/registry/service-store.js';
-import { withResourceLock } from '../../src/workers/resource-lock.js';
+import { joinLine, leaveLine } from '../../src/queue/resource-line.js';
+import { withResourceLock, type Standing } from '../../src/workers/resource-lock.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const version = {
@@ -71,7 +72,7 @@ describe('the registry and the queue on a real Redis', () => {
   it('queues a repeated request once, under one job id', async () => {
     const connection = new Redis(server.url, { maxRetriesPerRequest: null });
     const queue = new Queue(`jobs-${prefix}`, { connection, prefix: '{test}' });
-    const producer = new JobProducer({ queue });
+    const producer = new JobProducer({ queue, redis });
     const job: DeployJob = {
       kind: 'deploy',
       origin: {
@@ -110,5 +111,83 @@ describe('the registry and the queue on a real Redis', () => {
       });
     await Promise.all([work('a', 150), work('b', 10)]);
     expect(order).toEqual(['a start', 'a end', 'b start', 'b end']);
+  });
+
+  it('runs jobs in the order they were queued, whichever reaches the lock first', async () => {
+    const order: string[] = [];
+    const resource = `svc-${prefix}`;
+    const job = (id: string, askedAt: number) =>
+      withResourceLock(
+        {
+          redis,
+          resource,
+          ttlMs: 2_000,
+          pollMs: 10,
+          ticket: {
+            id,
+            askedAt,
+            standing: () => Promise.resolve<Standing>('running'),
+            yieldSlot: () => Promise.resolve(),
+          },
+        },
+        async () => {
+          order.push(id);
+          await new Promise((r) => setTimeout(r, 30));
+        },
+      );
+
+    // Queued in this order; the job queued last reaches the lock first.
+    for (const [id, at] of [
+      ['first', 1],
+      ['second', 2],
+      ['third', 3],
+    ] as const) {
+      await joinLine(redis, resource, id, at);
+    }
+    const third = job('third', 3);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = job('second', 2);
+    await new Promise((r) => setTimeout(r, 50));
+    const first = job('first', 1);
+    await Promise.all([first, second, third]);
+
+    expect(order).toEqual(['first', 'second', 'third']);
+  });
+
+  it('waits behind a failed job until it ends for good, yielding while it waits', async () => {
+    const resource = `svc-${prefix}`;
+    const standings = new Map<string, Standing>([['retrying', 'waiting']]);
+    let yields = 0;
+    const ticket = (id: string, askedAt: number) => ({
+      id,
+      askedAt,
+      standing: (ahead: string) => Promise.resolve(standings.get(ahead) ?? 'gone'),
+      yieldSlot: () => {
+        yields += 1;
+        return Promise.resolve();
+      },
+    });
+    const options = { redis, resource, ttlMs: 2_000, pollMs: 10 };
+
+    // A job that failed but will be retried keeps its place: the next one waits.
+    await expect(
+      withResourceLock({ ...options, ticket: ticket('retrying', 1) }, () =>
+        Promise.reject(new Error('boom')),
+      ),
+    ).rejects.toThrow('boom');
+    let ran = false;
+    const next = withResourceLock({ ...options, ticket: ticket('next', 2) }, () => {
+      ran = true;
+      return Promise.resolve();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ran).toBe(false);
+    expect(yields).toBeGreaterThan(0);
+
+    // Once the failed job has ended for good, its place no longer holds anyone up.
+    standings.set('retrying', 'gone');
+    await next;
+    expect(ran).toBe(true);
+    await leaveLine(redis, resource, 'next');
   });
 });

@@ -1,6 +1,9 @@
 import { QueueEvents } from 'bullmq';
 
 import { runSay } from './bot/console/run-say.js';
+import { errorReply } from './bot/error-reply.js';
+import { helpText } from './commands/help-text.js';
+import { parseCommand } from './commands/parse-command.js';
 import { createShipmate, redactUrl, type Role } from './main.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { isShipmateError } from './platform/errors.js';
@@ -104,6 +107,19 @@ async function say(text: string, config: Readonly<Config>, secrets: SecretRegist
     destination: process.stderr,
     pretty: false,
   });
+
+  // Help and typing mistakes need no Redis: they are answered even when nothing runs.
+  try {
+    const command = parseCommand(text);
+    if (command.kind === 'help') {
+      process.stdout.write(`${helpText(command.topic)}\n`);
+      return 0;
+    }
+  } catch (error) {
+    process.stderr.write(`${errorReply(error, logger)}\n`);
+    return 1;
+  }
+
   const shipmate = createShipmate({ config, roles: [], logger, secrets });
   const redis = shipmate.redis;
   try {

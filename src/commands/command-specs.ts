@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { authMode } from '../registry/service-record.js';
+import { keyName } from '../registry/key-name.js';
 import { modelRef, resourceName } from '../registry/names.js';
+import { authOption } from './auth-option.js';
 import type { Command } from './command.js';
 
 type OptionSpec = { type: 'string' | 'boolean' };
@@ -78,7 +79,7 @@ const deploySchema = z
       .optional(),
     replicas: count('replicas', 100).optional(),
     autoscale: autoscale.optional(),
-    auth: z.enum(authMode.options, { error: 'expected key, token or none' }).optional(),
+    auth: authOption.optional(),
     config: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a deployment configuration name')
@@ -115,6 +116,56 @@ const deploySchema = z
   }));
 
 const service = z.object({ name: resourceName });
+
+// Issue 4 (keys and tokens): `keys regen`, `token` and `service update --auth`.
+const authSpecs: readonly CommandSpec[] = [
+  {
+    words: ['keys', 'regen'],
+    usage: 'keys regen <service> --key primary|secondary',
+    summary: 'replace one key at once; the other keeps working; the new key is sent only to you',
+    positionals: ['name'],
+    positionalLabels: ['<service>'],
+    options: { key: { type: 'string' } },
+    schema: service
+      .extend({
+        key: keyName.optional().refine((v) => v !== undefined, {
+          error: 'say which key to regenerate: --key primary or --key secondary',
+        }),
+      })
+      .transform((v): Command => ({
+        kind: 'keys.regen',
+        service: v.name,
+        key: v.key ?? 'primary',
+      })),
+  },
+  {
+    words: ['token'],
+    usage: 'token <service>',
+    summary: 'a scoring token for a service with token auth, and when to refresh it; only to you',
+    positionals: ['name'],
+    positionalLabels: ['<service>'],
+    options: {},
+    schema: service.transform((v): Command => ({ kind: 'token', service: v.name })),
+  },
+  {
+    words: ['service', 'update'],
+    usage: 'service update <name> --auth key|token|none',
+    summary: "switch a service's auth: key, token, or off",
+    positionals: ['name'],
+    options: { auth: { type: 'string' } },
+    schema: service
+      .extend({
+        auth: authOption.optional().refine((v) => v !== undefined, {
+          error: 'say what to change, e.g. --auth token',
+        }),
+      })
+      .transform((v): Command => ({
+        kind: 'service.auth',
+        service: v.name,
+        auth: v.auth ?? 'key',
+      })),
+  },
+];
 
 /** The commands this release understands, in the order `help` lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
@@ -221,4 +272,5 @@ export const commandSpecs: readonly CommandSpec[] = [
       .object({ id: z.string().regex(/^[a-z0-9]{4,32}$/, 'expected a job id such as 3fk2a9x1') })
       .transform((v): Command => ({ kind: 'job', id: v.id })),
   },
+  ...authSpecs,
 ];

@@ -1,5 +1,6 @@
 import type { AuthMode } from '../registry/service-record.js';
 import type { ModelRef } from '../registry/names.js';
+import type { KeyName } from '../registry/key-name.js';
 
 /** A chat command after parsing and validation; handlers take only this. */
 export type Command =
@@ -12,7 +13,10 @@ export type Command =
   | { kind: 'service.logs'; service: string; tail: number }
   | { kind: 'keys.show'; service: string }
   | { kind: 'jobs'; mine: boolean }
-  | { kind: 'job'; id: string };
+  | { kind: 'job'; id: string }
+  | { kind: 'keys.regen'; service: string; key: KeyName }
+  | { kind: 'token'; service: string }
+  | { kind: 'service.auth'; service: string; auth: AuthMode };
 
 export interface DeployCommand {
   kind: 'deploy';
@@ -32,5 +36,10 @@ export type CommandKind = Command['kind'];
 
 /** True for commands that change something and so run as a job. */
 export function startsJob(command: Command): boolean {
-  return command.kind === 'deploy' || command.kind === 'service.delete';
+  return (
+    command.kind === 'deploy' ||
+    command.kind === 'service.delete' ||
+    command.kind === 'keys.regen' ||
+    command.kind === 'service.auth'
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { keyName } from '../registry/key-name.js';
 import { resourceName } from '../registry/names.js';
 import { authMode, versionSpec } from '../registry/service-record.js';
 import { jobOrigin } from './job-origin.js';
@@ -24,10 +25,32 @@ export const deleteServiceJob = z.object({
   service: resourceName,
 });
 
-export const jobData = z.discriminatedUnion('kind', [deployJob, deleteServiceJob]);
+/** Names the key to replace; the new key is made by the target, never carried here. */
+export const keysRegenJob = z.object({
+  kind: z.literal('keys.regen'),
+  origin: jobOrigin,
+  service: resourceName,
+  key: keyName,
+});
+
+export const serviceAuthJob = z.object({
+  kind: z.literal('service.auth'),
+  origin: jobOrigin,
+  service: resourceName,
+  auth: authMode,
+});
+
+export const jobData = z.discriminatedUnion('kind', [
+  deployJob,
+  deleteServiceJob,
+  keysRegenJob,
+  serviceAuthJob,
+]);
 
 export type DeployJob = z.infer<typeof deployJob>;
 export type DeleteServiceJob = z.infer<typeof deleteServiceJob>;
+export type KeysRegenJob = z.infer<typeof keysRegenJob>;
+export type ServiceAuthJob = z.infer<typeof serviceAuthJob>;
 export type JobData = z.infer<typeof jobData>;
 export type JobKind = JobData['kind'];
 

@@ -5,9 +5,11 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { jobData, type JobData, type JobResult } from '../queue/job-schemas.js';
 import { jobsQueueName, queuePrefix } from '../queue/queue-names.js';
+import { processAuthChange } from './auth-change-processor.js';
 import { announceDelete, processDeleteService } from './delete-service-processor.js';
 import { abandonDeploy, processDeploy, type DeployProcessorDeps } from './deploy-processor.js';
 import { toJobFailure } from './job-failure.js';
+import { processKeysRegen } from './keys-regen-processor.js';
 import { withResourceLock } from './resource-lock.js';
 import { StepReporter } from './step-reporter.js';
 
@@ -97,5 +99,9 @@ function dispatch(
       return processDeploy(job, data, steps, options.deps, logger);
     case 'service.delete':
       return processDeleteService(data, steps, options.deps, logger);
+    case 'keys.regen':
+      return processKeysRegen(job, data, steps, options.deps, logger);
+    case 'service.auth':
+      return processAuthChange(data, steps, options.deps, logger);
   }
 }

@@ -16,6 +16,9 @@ describe('commandSpecs', () => {
       'keys show',
       'jobs',
       'job',
+      'keys regen',
+      'token',
+      'service update',
     ]);
   });
 

@@ -127,10 +127,10 @@ const authSpecs: readonly CommandSpec[] = [
     positionalLabels: ['<service>'],
     options: { key: { type: 'string' } },
     schema: service
-      .extend({
-        key: keyName.optional().refine((v) => v !== undefined, {
-          error: 'say which key to regenerate: --key primary or --key secondary',
-        }),
+      .extend({ key: keyName.optional() })
+      .refine((v) => v.key !== undefined, {
+        error: 'say which key to regenerate: --key primary or --key secondary',
+        path: ['key'],
       })
       .transform((v): Command => ({
         kind: 'keys.regen',
@@ -154,10 +154,10 @@ const authSpecs: readonly CommandSpec[] = [
     positionals: ['name'],
     options: { auth: { type: 'string' } },
     schema: service
-      .extend({
-        auth: authOption.optional().refine((v) => v !== undefined, {
-          error: 'say what to change, e.g. --auth token',
-        }),
+      .extend({ auth: authOption.optional() })
+      .refine((v) => v.auth !== undefined, {
+        error: 'say what to change, e.g. --auth token',
+        path: ['auth'],
       })
       .transform((v): Command => ({
         kind: 'service.auth',

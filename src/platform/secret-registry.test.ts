@@ -48,8 +48,7 @@ describe('SecretRegistry', () => {
 describe('SecretRegistry and scoring tokens', () => {
   it('masks a JWT it was never told about', () => {
     const secrets = new SecretRegistry();
-    const jwt =
-      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWFiZXRlcyJ9.c2lnbmF0dXJlLW9mLWEtdGVzdC10b2tlbg';
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWFiZXRlcyJ9.c2lnbmF0dXJlLW9mLWEtdGVzdC10b2tlbg';
 
     expect(secrets.mask(`Bearer ${jwt} sent`)).toBe('Bearer [REDACTED] sent');
   });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** A scoring token as handed to a user: the JWT and the times that matter to them. */
@@ -30,6 +32,8 @@ export async function signServiceToken(
     .setAudience(service)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expires)
+    // Two tokens asked for in the same second are still two tokens.
+    .setJti(randomUUID())
     .sign(signingKey);
   return {
     token,

@@ -59,8 +59,8 @@ export async function processAuthChange(
   return { summary: summaryOf(data) };
 }
 
-/** The whole desired state of a service as the registry records it. */
 // TODO: issue 3's `service update` builds the same from a record; share one helper at merge.
+/** The whole desired state of a service as the registry records it. */
 async function deploymentOf(record: ServiceRecord, catalog: ModelCatalog): Promise<Deployment> {
   const versions = await Promise.all(
     record.versions.map(async (spec) => ({

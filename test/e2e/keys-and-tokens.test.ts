@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
+import { say } from '../support/say.js';
 import { waitFor } from '../support/wait-for.js';
 import { diabetesRows, keysOf, score } from './e2e-support.js';
 import { createSlackChat, type SlackChat } from './slack-chat.js';
@@ -160,6 +161,22 @@ describe('keys and tokens from Slack, across processes', () => {
     expect(await status('diabetes', { key: keys.secondary })).toBe(200);
     expect(await ask('service show diabetes')).toContain('Auth: key');
     expect(await ask('token diabetes')).toContain('uses key auth');
+  });
+
+  it('shows a key regenerated from the terminal in that terminal, and nowhere in Slack', async () => {
+    const before = keysOf(await ask('keys show diabetes'));
+    const posted = slack.calls.length;
+
+    const result = await say('keys regen diabetes --key secondary', serve.env);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('succeeded');
+    const fresh = /secondary: `([^`]+)`/.exec(result.stdout)?.[1] ?? '';
+    expect(fresh).not.toBe(before.secondary);
+    expect(await status('diabetes', { key: fresh })).toBe(200);
+    expect(await status('diabetes', { key: before.secondary })).toBe(401);
+    expect(await status('diabetes', { key: before.primary })).toBe(200);
+    expect(JSON.stringify(slack.calls.slice(posted))).not.toContain(fresh);
   });
 
   it('refuses a deploy asking for key and token auth together, and queues nothing', async () => {

@@ -33,6 +33,7 @@ export const keysRegenJob = z.object({
   key: keyName,
 });
 
+/** Switches a service's auth mode; the credentials it needs are made by the target. */
 export const serviceAuthJob = z.object({
   kind: z.literal('service.auth'),
   origin: jobOrigin,

@@ -106,6 +106,8 @@ describe('no key or token ever appears where it should not', () => {
   const texts = new Map<string, string>();
   /** Every secret value seen in a secret file under SHIPMATE_HOME/keys, at any step. */
   const fileSecrets = new Set<string>();
+  /** The service each of those secrets belongs to. */
+  const ownerOf = new Map<string, string>();
 
   const snapshotKeyFiles = async (): Promise<void> => {
     const dir = path.join(product.product.home, 'keys');
@@ -113,7 +115,9 @@ describe('no key or token ever appears where it should not', () => {
       const raw = await readFile(path.join(dir, file), 'utf8').catch(() => '{}');
       const values = JSON.parse(raw) as Record<string, unknown>;
       for (const [name, value] of Object.entries(values)) {
-        if (name !== 'regeneratedBy' && typeof value === 'string') fileSecrets.add(value);
+        if (name === 'regeneratedBy' || typeof value !== 'string') continue;
+        fileSecrets.add(value);
+        ownerOf.set(value, file.split('.')[0] ?? '');
       }
     }
   };
@@ -163,22 +167,23 @@ describe('no key or token ever appears where it should not', () => {
     }
 
     const { slack } = product;
-    const allowed: string[] = [];
+    const allowed: Array<{ service: string; text: string }> = [];
     const forbidden: Array<{ where: string; text: string }> = [];
 
     for (const post of slack.responses) {
       const body = post.body as { text?: string; response_type?: string };
       const command = texts.get(post.id) ?? '';
       const mayHoldSecret = secretReplies.test(command) && body.response_type === 'ephemeral';
-      if (mayHoldSecret) allowed.push(body.text ?? '');
+      if (mayHoldSecret)
+        allowed.push({ service: command.split(' ').pop() ?? '', text: body.text ?? '' });
       else forbidden.push({ where: `reply to \`${command}\``, text: JSON.stringify(body) });
     }
     for (const [id, text] of chat.acks) {
       forbidden.push({ where: `acknowledgement of \`${texts.get(id) ?? id}\``, text });
     }
     const regens = [
-      { text: 'New primary key for diabetes', user: alice },
-      { text: 'New secondary key for diabetes', user: bob },
+      { text: 'New primary key for diabetes', user: alice, service: 'diabetes' },
+      { text: 'New secondary key for diabetes', user: bob, service: 'diabetes' },
     ];
     for (const call of slack.calls) {
       const text = typeof call.args.text === 'string' ? call.args.text : '';
@@ -186,7 +191,7 @@ describe('no key or token ever appears where it should not', () => {
       if (call.method === 'chat.postEphemeral' && handoff !== undefined) {
         // A new key goes to the one who regenerated it, to nobody else.
         expect(call.args.user).toBe(handoff.user);
-        allowed.push(text);
+        allowed.push({ service: handoff.service, text });
       } else {
         forbidden.push({ where: `Slack ${call.method}`, text: JSON.stringify(call.args) });
       }
@@ -206,7 +211,7 @@ describe('no key or token ever appears where it should not', () => {
     }
 
     // Every secret handed out in chat, and every one kept in a key file.
-    const handedOut = allowed.flatMap((text) =>
+    const handedOut = allowed.flatMap(({ text }) =>
       [...text.matchAll(/`([A-Za-z0-9_.-]{32,})`/g)].map((m) => m[1] ?? ''),
     );
     const secrets = new Set([...handedOut, ...fileSecrets]);
@@ -217,6 +222,13 @@ describe('no key or token ever appears where it should not', () => {
       if (!secret.includes('.')) expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     }
 
+    // A reply to the one who asked holds that service's secrets, no other service's.
+    const strays = allowed.flatMap(({ service, text }) =>
+      [...fileSecrets]
+        .filter((secret) => text.includes(secret) && ownerOf.get(secret) !== service)
+        .map((secret) => `${service} reply: a secret of ${ownerOf.get(secret) ?? '?'}`),
+    );
+    expect(strays).toEqual([]);
     const leaks = forbidden.flatMap(({ where, text }) =>
       [...secrets].filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 6)}…`),
     );

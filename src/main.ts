@@ -8,13 +8,16 @@ import type { Redis } from 'ioredis';
 import { createIngress } from './bot/create-ingress.js';
 import { createSlackApp } from './bot/slack/create-slack-app.js';
 import { registerSlackCommands } from './bot/slack/slack-commands.js';
+import { createSlackKeyHandoff } from './bot/slack/slack-key-handoff.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
 import { createGatewayServer } from './gateway/gateway-server.js';
 import { createKeyCache } from './gateway/key-cache.js';
+import { createSigningKeyCache } from './gateway/signing-key-cache.js';
 import { ModelClient } from './gateway/model-client.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
 import { JobNotifier } from './notify/job-notifier.js';
 import type { StatusSink } from './notify/status-sink.js';
+import type { JobView } from './queue/job-view.js';
 import type { Config } from './platform/config.js';
 import { InputError, NotFoundError, UnavailableError } from './platform/errors.js';
 import type { Logger } from './platform/logger.js';
@@ -29,6 +32,7 @@ import { ServiceStore } from './registry/service-store.js';
 import { KeyStore } from './targets/local/key-store.js';
 import { LocalSupervisor } from './targets/local/local-supervisor.js';
 import { createLocalTarget } from './targets/local/local-target.js';
+import { SigningKeyStore } from './targets/local/signing-key-store.js';
 import type { Target } from './targets/target.js';
 import { createJobWorker } from './workers/job-worker.js';
 
@@ -62,7 +66,15 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
   queue.on('error', () => undefined);
   const keys = new KeyStore(config.home, secrets);
   const gatewayUrl = `http://${displayHost(config.host)}:${config.gatewayPort}`;
-  const local = createLocalTarget({ redis, keys, home: config.home, gatewayUrl });
+  const signingKeys = new SigningKeyStore(config.home, secrets);
+  const local = createLocalTarget({
+    redis,
+    keys,
+    home: config.home,
+    gatewayUrl,
+    signingKeys,
+    tokenLifetimeS: config.tokenLifetimeS,
+  });
 
   const targetFor = (name: string): Target => {
     if (name === 'local') return local;
@@ -126,8 +138,10 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       drain: (ports, timeoutMs) => models.drained(ports, timeoutMs),
     });
     const keyCache = createKeyCache({ read: (service) => keys.read(service) });
+    const signingKeyCache = createSigningKeyCache({ read: (service) => signingKeys.read(service) });
     supervisor.onChange((service) => {
       keyCache.invalidate(service);
+      signingKeyCache.invalidate(service);
       models.retain(supervisor.ports());
     });
     const server = createGatewayServer({
@@ -135,6 +149,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       registeredState: async (service) =>
         (await deps.services.get(service).catch(() => undefined))?.state,
       keys: (service) => keyCache.get(service),
+      signingKeys: (service) => signingKeyCache.get(service),
       models,
       logger: logger.child({ role: 'gateway' }),
       metrics,
@@ -161,16 +176,28 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       },
     });
     const sinks: StatusSink[] = [];
+    const onFinal: Array<(view: JobView) => void> = [];
     if (config.slack) {
       const slack = createSlackApp({ config: config.slack, express: ingress, logger });
       const serveLogger = logger.child({ role: 'serve' });
       registerSlackCommands({ app: slack.app, deps, logger: serveLogger, metrics });
       sinks.push(createSlackStatusSink(slack.client));
+      onFinal.push(
+        createSlackKeyHandoff({ client: slack.client, deps, redis, logger: serveLogger }),
+      );
     }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
     events.on('error', () => undefined);
     closers.unshift(() => events.close());
-    new JobNotifier({ queue, events, redis, sinks, logger, paceMs: config.statusPaceMs }).start();
+    new JobNotifier({
+      queue,
+      events,
+      redis,
+      sinks,
+      logger,
+      paceMs: config.statusPaceMs,
+      onFinal: (view) => onFinal.forEach((deliver) => deliver(view)),
+    }).start();
     return listen(http.createServer(ingress), config.port, config.host, closers);
   };
 

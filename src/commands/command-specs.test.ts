@@ -19,6 +19,8 @@ describe('commandSpecs', () => {
       'endpoint version delete',
       'traffic',
       'keys show',
+      'keys regen',
+      'token',
       'jobs',
       'job',
     ]);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { authMode } from '../registry/service-record.js';
+import { keyName } from '../registry/key-name.js';
 import { modelRef, resourceName } from '../registry/names.js';
+import { authOption } from './auth-option.js';
 import type { Command } from './command.js';
 
 type OptionSpec = { type: 'string' | 'boolean' };
@@ -100,7 +101,7 @@ const deploySchema = z
     target: resourceName.optional(),
     version: resourceName.optional(),
     ...sizing,
-    auth: z.enum(authMode.options, { error: 'expected key, token or none' }).optional(),
+    auth: authOption.optional(),
     config: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a deployment configuration name')
@@ -149,20 +150,42 @@ const shareList = z.array(z.string()).transform((words, ctx) =>
 );
 
 const serviceUpdateSchema = z
-  .object({ name: resourceName, model: modelList.optional(), ...sizing })
-  .refine(bothScales, oneScale)
-  .refine((v) => [v.model, v.cpu, v.memory, v.replicas, v.autoscale].some((x) => x !== undefined), {
-    error: 'nothing to change: give --model, --cpu, --memory, --replicas or --autoscale',
+  .object({
+    name: resourceName,
+    model: modelList.optional(),
+    ...sizing,
+    auth: authOption.optional(),
   })
-  .transform((v): Command => ({
-    kind: 'service.update',
-    service: v.name,
-    models: v.model,
-    cpu: v.cpu,
-    memoryGb: v.memory,
-    replicas: v.replicas,
-    autoscale: v.autoscale,
-  }));
+  .refine(bothScales, oneScale)
+  .refine(
+    (v) => [v.model, v.cpu, v.memory, v.replicas, v.autoscale, v.auth].some((x) => x !== undefined),
+    {
+      error: 'nothing to change: give --model, --cpu, --memory, --replicas, --autoscale or --auth',
+    },
+  )
+  .refine(
+    (v) =>
+      v.auth === undefined ||
+      [v.model, v.cpu, v.memory, v.replicas, v.autoscale].every((x) => x === undefined),
+    {
+      // Two jobs with two outcomes; one command that half succeeded would be harder to read.
+      error: 'change --auth in a `service update` of its own',
+      path: ['auth'],
+    },
+  )
+  .transform((v): Command =>
+    v.auth !== undefined
+      ? { kind: 'service.auth', service: v.name, auth: v.auth }
+      : {
+          kind: 'service.update',
+          service: v.name,
+          models: v.model,
+          cpu: v.cpu,
+          memoryGb: v.memory,
+          replicas: v.replicas,
+          autoscale: v.autoscale,
+        },
+  );
 
 const versionAddSchema = z
   .object({
@@ -217,6 +240,38 @@ const versionUpdateSchema = z
     makeDefault: v.default,
     role: v.control ? 'control' : v.treatment ? 'treatment' : undefined,
   }));
+
+// Issue 4 (keys and tokens): `keys regen`, `token` and `service update --auth`.
+const authSpecs: readonly CommandSpec[] = [
+  {
+    words: ['keys', 'regen'],
+    usage: 'keys regen <service> --key primary|secondary',
+    summary: 'replace one key at once; the other keeps working; the new key is sent only to you',
+    positionals: ['name'],
+    positionalLabels: ['<service>'],
+    options: { key: { type: 'string' } },
+    schema: service
+      .extend({ key: keyName.optional() })
+      .refine((v) => v.key !== undefined, {
+        error: 'say which key to regenerate: --key primary or --key secondary',
+        path: ['key'],
+      })
+      .transform((v): Command => ({
+        kind: 'keys.regen',
+        service: v.name,
+        key: v.key ?? 'primary',
+      })),
+  },
+  {
+    words: ['token'],
+    usage: 'token <service>',
+    summary: 'a scoring token for a service with token auth, and when to refresh it; only to you',
+    positionals: ['name'],
+    positionalLabels: ['<service>'],
+    options: {},
+    schema: service.transform((v): Command => ({ kind: 'token', service: v.name })),
+  },
+];
 
 /** The commands this release understands, in the order `help` lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
@@ -295,10 +350,12 @@ export const commandSpecs: readonly CommandSpec[] = [
     words: ['service', 'update'],
     usage:
       'service update <name> [--model M:V,…] [--cpu CORES] [--memory GB] ' +
-      '[--replicas N | --autoscale MIN-MAX]',
-    summary: 'replace the default version with new models or sizes, without dropping a request',
+      '[--replicas N | --autoscale MIN-MAX] | --auth key|token|none',
+    summary:
+      'replace the default version with new models or sizes without dropping a request, ' +
+      'or switch auth',
     positionals: ['name'],
-    options: { model: { type: 'string' }, ...sizingOptions },
+    options: { model: { type: 'string' }, ...sizingOptions, auth: { type: 'string' } },
     schema: serviceUpdateSchema,
   },
   {
@@ -367,6 +424,7 @@ export const commandSpecs: readonly CommandSpec[] = [
     options: {},
     schema: service.transform((v): Command => ({ kind: 'keys.show', service: v.name })),
   },
+  ...authSpecs,
   {
     words: ['jobs'],
     usage: 'jobs [--mine]',

@@ -1,5 +1,6 @@
 import type { AuthMode } from '../registry/service-record.js';
 import type { ModelRef } from '../registry/names.js';
+import type { KeyName } from '../registry/key-name.js';
 
 /** A chat command after parsing and validation; handlers take only this. */
 export type Command =
@@ -24,7 +25,10 @@ export type Command =
   | { kind: 'service.logs'; service: string; tail: number }
   | { kind: 'keys.show'; service: string }
   | { kind: 'jobs'; mine: boolean }
-  | { kind: 'job'; id: string };
+  | { kind: 'job'; id: string }
+  | { kind: 'keys.regen'; service: string; key: KeyName }
+  | { kind: 'token'; service: string }
+  | { kind: 'service.auth'; service: string; auth: AuthMode };
 
 export interface DeployCommand {
   kind: 'deploy';
@@ -74,6 +78,8 @@ const jobKinds = new Set<CommandKind>([
   'endpoint.version.update',
   'endpoint.version.delete',
   'traffic',
+  'keys.regen',
+  'service.auth',
 ]);
 
 /** True for commands that change something and so run as a job. */

@@ -173,6 +173,8 @@ function optionProblem(error: unknown): string {
 function describeIssues(spec: CommandSpec, error: z.ZodError): string {
   return error.issues
     .map((issue) => {
+      // A rule over the whole command (nothing to change, say) has no value to name.
+      if (issue.path.length === 0) return capitalize(issue.message);
       const key = String(issue.path[0] ?? '');
       const isOption = key in spec.options;
       const label = isOption ? `--${key}` : positionalLabel(spec, key);
@@ -192,4 +194,8 @@ function suggestion(words: readonly string[]): string {
   const family = commandSpecs.filter((spec) => spec.words[0] === first);
   if (family.length === 0) return ' Type `help` for the list.';
   return ` Did you mean ${family.map((spec) => `\`${spec.usage}\``).join(' or ')}?`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -91,8 +91,8 @@ describe('parseCommand: rollout commands', () => {
   });
 
   it('refuses an update that changes nothing', () => {
-    expect(refusal('endpoint version update churn green').userMessage).toContain(
-      'nothing to change: give --traffic, --default, --control or --treatment',
+    expect(refusal('endpoint version update churn green').userMessage).toBe(
+      'Nothing to change: give --traffic, --default, --control or --treatment',
     );
   });
 
@@ -121,8 +121,14 @@ describe('parseCommand: rollout commands', () => {
   });
 
   it('refuses a `service update` that changes nothing', () => {
-    expect(refusal('service update churn').userMessage).toContain(
-      'nothing to change: give --model, --cpu, --memory, --replicas or --autoscale',
+    expect(refusal('service update churn').userMessage).toBe(
+      'Nothing to change: give --model, --cpu, --memory, --replicas, --autoscale or --auth',
+    );
+  });
+
+  it('refuses --auth together with other changes, so each runs as its own job', () => {
+    expect(refusal('service update churn --model churn:3 --auth token').userMessage).toBe(
+      '--auth: change --auth in a `service update` of its own',
     );
   });
 

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import { verifyServiceToken } from '../platform/service-token.js';
 import type { AuthMode } from '../registry/service-record.js';
 import { GatewayError, sendError } from './gateway-error.js';
 import { bearerOf, matchesKey, type KeyDigests } from './key-check.js';
@@ -19,6 +20,8 @@ export interface GatewayServerOptions {
   routes: RouteSource;
   /** Digests of the service's keys; the caller caches them. */
   keys: (service: string) => Promise<KeyDigests | undefined>;
+  /** The key that verifies the service's tokens; the caller caches it. */
+  signingKeys: (service: string) => Promise<Uint8Array | undefined>;
   models: ModelClient;
   /** The registry's state of a service the gateway has no route for, if it exists. */
   registeredState: (service: string) => Promise<string | undefined>;
@@ -33,9 +36,9 @@ const scorePath = /^\/api\/v1\/service\/([a-z][a-z0-9-]{1,30}[a-z0-9])\/score\/?
 const deploymentHeader = 'azureml-model-deployment';
 
 /**
- * The scoring front end in Azure ML's AKS shape: checks the key, picks a version, forwards
- * the body to a replica and answers with what the model returned. Every failure is a JSON
- * error body naming the layer that failed.
+ * The scoring front end in Azure ML's AKS shape: checks the key or token, picks a version,
+ * forwards the body to a replica and answers with what the model returned. Every failure is a
+ * JSON error body naming the layer that failed.
  */
 export function createGatewayServer(options: GatewayServerOptions): http.Server {
   let turn = 0;
@@ -72,7 +75,7 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
       }
       throw new GatewayError(404, 'ServiceNotFound', `There is no service named ${service}.`);
     }
-    await authorize(service, route.auth, req.headers.authorization, options.keys);
+    await authorize(service, route.auth, req.headers.authorization, options);
 
     const body = await readBody(req, options.maxBodyBytes);
     // Read again after the body: the table may have changed while it arrived, and a request
@@ -126,22 +129,36 @@ async function authorize(
   service: string,
   auth: AuthMode,
   header: string | undefined,
-  keys: GatewayServerOptions['keys'],
+  options: Pick<GatewayServerOptions, 'keys' | 'signingKeys'>,
 ): Promise<void> {
   if (auth === 'none') return;
 
   const presented = bearerOf(header);
+  const what = auth === 'key' ? 'key' : 'token';
   if (presented === undefined) {
     throw new GatewayError(
       401,
       'Unauthorized',
-      `Service ${service} needs Authorization: Bearer <key>.`,
+      `Service ${service} needs Authorization: Bearer <${what}>.`,
     );
   }
-  const known = auth === 'key' ? await keys(service) : undefined;
-  if (known === undefined || !matchesKey(presented, known)) {
+  if (auth === 'key') {
+    const known = await options.keys(service);
+    if (known !== undefined && matchesKey(presented, known)) return;
     throw new GatewayError(401, 'Unauthorized', `That key does not open service ${service}.`);
   }
+
+  // Key and token auth are never both on: under token auth a key opens nothing.
+  const signingKey = await options.signingKeys(service);
+  if (signingKey !== undefined && (await verifyServiceToken(presented, service, signingKey))) {
+    return;
+  }
+  throw new GatewayError(
+    401,
+    'Unauthorized',
+    `That token does not open service ${service}: it is expired, for another service, ` +
+      'or not issued by Shipmate. Ask for a new one with `token <service>`.',
+  );
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import type { DeployCommand } from '../commands/command.js';
-import { ConflictError, InputError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { jobIdFor } from '../queue/job-id.js';
 import { formatModelRef } from '../registry/names.js';
 import type { ChatRequest, Reply } from './chat-request.js';
@@ -16,13 +16,6 @@ export async function handleDeploy(
   const config = command.config ? await deps.configs.get(command.config) : {};
   const version = versionFromDeploy(command, config);
   const auth = authFrom(command, config);
-  if (auth === 'token') {
-    throw new InputError({
-      code: 'token_auth_unavailable',
-      userMessage:
-        'Token auth is not available in this release yet; use --auth key or --auth none.',
-    });
-  }
 
   const target = command.target ?? 'local';
   deps.targetFor(target);

@@ -1,13 +1,16 @@
 import type { Command } from '../commands/command.js';
 import { helpText } from '../commands/help-text.js';
 import type { ChatRequest, Reply } from './chat-request.js';
+import { handleAuthChange } from './auth-change-handler.js';
 import { handleDeploy } from './deploy-handler.js';
 import { handleEndpointChange } from './endpoint-handler.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { handleJob, handleJobs } from './jobs-handler.js';
 import { handleKeysShow } from './keys-handler.js';
+import { handleKeysRegen } from './keys-regen-handler.js';
 import { handleModelList } from './model-handler.js';
 import { handleService } from './service-handler.js';
+import { handleToken } from './token-handler.js';
 
 /** Runs a parsed command: read-only ones answer, changes become jobs. */
 export async function handleCommand(
@@ -39,5 +42,11 @@ export async function handleCommand(
       return handleJobs(command.mine, request, deps);
     case 'job':
       return handleJob(command.id, deps);
+    case 'keys.regen':
+      return handleKeysRegen(command.service, command.key, request, deps);
+    case 'token':
+      return handleToken(command.service, request, deps);
+    case 'service.auth':
+      return handleAuthChange(command.service, command.auth, request, deps);
   }
 }

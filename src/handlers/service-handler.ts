@@ -85,7 +85,9 @@ function show(record: ServiceRecord, status: ServiceStatus | undefined, deps: Ha
   const auth =
     record.auth === 'none'
       ? 'off — anyone who can reach the gateway can score'
-      : `${record.auth} (see \`keys show ${record.name}\`)`;
+      : record.auth === 'token'
+        ? `token — ask \`token ${record.name}\` for a token`
+        : `key — see \`keys show ${record.name}\``;
   const shares = effectiveShares(record.versions);
   const lines = [
     `Service \`${record.name}\` — ${record.state} on ${record.target}`,

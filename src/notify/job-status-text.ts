@@ -15,6 +15,12 @@ export function describeJob(view: Pick<JobView, 'data'>): string {
     }
     case 'service.delete':
       return `delete service ${data.service}`;
+    case 'keys.regen':
+      return `regenerate the ${data.key} key of ${data.service}`;
+    case 'service.auth':
+      return data.auth === 'none'
+        ? `turn auth off for ${data.service}`
+        : `switch ${data.service} to ${data.auth} auth`;
     default:
       return describeChange(data.service, data.change);
   }

@@ -243,3 +243,18 @@ describe('loadConfig, numbers', () => {
     expect(() => loadConfig({ PORT: '0x1000' })).toThrow(/^PORT: expected a TCP port/);
   });
 });
+
+describe('loadConfig, token lifetime', () => {
+  it('gives scoring tokens an hour unless SHIPMATE_TOKEN_LIFETIME_S says otherwise', () => {
+    expect(loadConfig({}).tokenLifetimeS).toBe(3600);
+    expect(loadConfig({ SHIPMATE_TOKEN_LIFETIME_S: '5' }).tokenLifetimeS).toBe(5);
+  });
+
+  it('refuses a lifetime of zero or of more than a day', () => {
+    for (const value of ['0', '86401', '1h']) {
+      expect(() => loadConfig({ SHIPMATE_TOKEN_LIFETIME_S: value })).toThrow(
+        /^SHIPMATE_TOKEN_LIFETIME_S: expected seconds, from 1 to 86400/,
+      );
+    }
+  });
+});

@@ -19,6 +19,8 @@ const byteCount = digits.pipe(
     .max(2 ** 30),
 );
 
+const tokenSeconds = digits.pipe(z.number().int().min(1).max(86_400));
+
 /**
  * Each variable of SPEC.md's environment table, with what it expects in words. The words go
  * into the one-line error that stops start-up, so they say what a good value looks like.
@@ -46,6 +48,7 @@ const variables = {
   SHIPMATE_JOB_LOCK_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
   SHIPMATE_STATUS_PACE_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
   SHIPMATE_MAX_BODY_BYTES: { schema: byteCount, expected: 'a byte count, a positive integer' },
+  SHIPMATE_TOKEN_LIFETIME_S: { schema: tokenSeconds, expected: 'seconds, from 1 to 86400' },
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -80,6 +83,8 @@ export interface Config {
   statusPaceMs: number;
   /** Largest scoring request body the gateway accepts. */
   maxBodyBytes: number;
+  /** How long a scoring token from `token <service>` is valid; refresh-by is half of it. */
+  tokenLifetimeS: number;
   /** Every secret value read, for the logger's redaction by value. */
   secrets: readonly string[];
 }
@@ -120,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jobLockMs: read('SHIPMATE_JOB_LOCK_MS') ?? 30_000,
     statusPaceMs: read('SHIPMATE_STATUS_PACE_MS') ?? 1_000,
     maxBodyBytes: read('SHIPMATE_MAX_BODY_BYTES') ?? 5 * 1024 * 1024,
+    tokenLifetimeS: read('SHIPMATE_TOKEN_LIFETIME_S') ?? 3_600,
     secrets: [slack?.signingSecret, slack?.botToken].filter((s): s is string => Boolean(s)),
   };
   if (config.port === config.gatewayPort) {

@@ -44,3 +44,12 @@ describe('SecretRegistry', () => {
     expect(secrets.mask('old-key-12345678 new-key-87654321')).toBe('old-key-12345678 [REDACTED]');
   });
 });
+
+describe('SecretRegistry and scoring tokens', () => {
+  it('masks a JWT it was never told about', () => {
+    const secrets = new SecretRegistry();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWFiZXRlcyJ9.c2lnbmF0dXJlLW9mLWEtdGVzdC10b2tlbg';
+
+    expect(secrets.mask(`Bearer ${jwt} sent`)).toBe('Bearer [REDACTED] sent');
+  });
+});

@@ -23,12 +23,18 @@ export class SecretRegistry {
     return this.#values.has(value);
   }
 
-  /** The text with every known secret replaced by `[REDACTED]`. */
+  /**
+   * The text with every known secret replaced by `[REDACTED]`, and every JWT too: a scoring
+   * token may be one this process never issued (a caller's, or another instance's).
+   */
   mask(text: string): string {
-    let masked = text;
+    let masked = text.includes('eyJ') ? text.replace(jwtPattern, '[REDACTED]') : text;
     for (const value of this.#values) {
       if (masked.includes(value)) masked = masked.replaceAll(value, '[REDACTED]');
     }
     return masked;
   }
 }
+
+/** A JWT anywhere in a text: a header that starts `{"` encodes as `eyJ`. */
+const jwtPattern = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { endpointChange } from '../registry/endpoint-change.js';
+import { keyName } from '../registry/key-name.js';
 import { resourceName } from '../registry/names.js';
 import { authMode, versionSpec } from '../registry/service-record.js';
 import { jobOrigin } from './job-origin.js';
@@ -46,16 +47,36 @@ export const endpointChangeJob = z.object({
   before: z.array(versionSpec).optional(),
 });
 
+/** Names the key to replace; the new key is made by the target, never carried here. */
+export const keysRegenJob = z.object({
+  kind: z.literal('keys.regen'),
+  origin: jobOrigin,
+  service: resourceName,
+  key: keyName,
+});
+
+/** Switches a service's auth mode; the credentials it needs are made by the target. */
+export const serviceAuthJob = z.object({
+  kind: z.literal('service.auth'),
+  origin: jobOrigin,
+  service: resourceName,
+  auth: authMode,
+});
+
 export const jobData = z.discriminatedUnion('kind', [
   deployJob,
   deleteServiceJob,
   endpointChangeJob,
+  keysRegenJob,
+  serviceAuthJob,
 ]);
 
 export type DeployJob = z.infer<typeof deployJob>;
 export type DeleteServiceJob = z.infer<typeof deleteServiceJob>;
 export type EndpointChangeJob = z.infer<typeof endpointChangeJob>;
 export type EndpointJobKind = (typeof endpointJobKinds)[number];
+export type KeysRegenJob = z.infer<typeof keysRegenJob>;
+export type ServiceAuthJob = z.infer<typeof serviceAuthJob>;
 export type JobData = z.infer<typeof jobData>;
 export type JobKind = JobData['kind'];
 

@@ -1,4 +1,6 @@
 import type { RegisteredModel } from '../registry/model-catalog.js';
+import type { IssuedToken } from '../platform/service-token.js';
+import type { KeyName } from '../registry/key-name.js';
 import type { AuthMode, VersionSpec } from '../registry/service-record.js';
 
 /** A version together with the registered models it runs. */
@@ -70,6 +72,15 @@ export interface Target {
   /** Creates the keys unless they exist; existing keys are kept. */
   ensureKeys(service: string): Promise<void>;
   readKeys(service: string): Promise<ServiceKeys | undefined>;
+  /**
+   * Replaces one key and keeps the other. Resolves only once the old key opens the service
+   * nowhere (every gateway has dropped it). `jobId` makes a replay of the same job a no-op.
+   */
+  regenerateKey(service: string, which: KeyName, jobId: string): Promise<void>;
+  /** Creates the service's token signing key unless it exists. */
+  ensureSigningKey(service: string): Promise<void>;
+  /** Signs a scoring token for the service; undefined when it has no signing key. */
+  issueToken(service: string): Promise<IssuedToken | undefined>;
   /** Deletes what the target keeps of a removed service: its keys and its logs. */
   forget(service: string): Promise<void>;
   /** Where the service is scored. */

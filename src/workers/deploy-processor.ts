@@ -62,6 +62,9 @@ export async function processDeploy(
   if (data.auth === 'key') {
     await steps.run('create keys', () => target.ensureKeys(data.service));
   }
+  if (data.auth === 'token') {
+    await steps.run('create token signing key', () => target.ensureSigningKey(data.service));
+  }
 
   const revision = await steps.run(`start ${data.version.name} on ${target.kind}`, () =>
     target.apply({

@@ -3,14 +3,22 @@ import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
-import { jobData, type JobData, type JobResult } from '../queue/job-schemas.js';
+import {
+  endpointJobKinds,
+  jobData,
+  type EndpointChangeJob,
+  type JobData,
+  type JobResult,
+} from '../queue/job-schemas.js';
 import { jobsQueueName, queuePrefix } from '../queue/queue-names.js';
+import { processAuthChange } from './auth-change-processor.js';
 import { announceDelete, processDeleteService } from './delete-service-processor.js';
 import { abandonDeploy, processDeploy, type DeployProcessorDeps } from './deploy-processor.js';
 import { toJobFailure } from './job-failure.js';
 import { abandonEndpointChange, processEndpointChange } from './endpoint-change-processor.js';
 import { leaveLine, resourceOf } from '../queue/resource-line.js';
 import { withResourceLock, type Standing } from './resource-lock.js';
+import { processKeysRegen } from './keys-regen-processor.js';
 import { StepReporter } from './step-reporter.js';
 
 /** Options for {@link createJobWorker}. */
@@ -119,6 +127,10 @@ function dispatch(
       return processDeploy(job, data, steps, options.deps, logger);
     case 'service.delete':
       return processDeleteService(data, steps, options.deps, logger);
+    case 'keys.regen':
+      return processKeysRegen(job, data, steps, options.deps, logger);
+    case 'service.auth':
+      return processAuthChange(data, steps, options.deps, logger);
     default:
       return processEndpointChange(job, data, steps, options.deps, logger);
   }
@@ -133,11 +145,13 @@ async function undo(
 ): Promise<void> {
   const jobId = job.id ?? '';
   if (data.kind === 'deploy') await abandonDeploy(data, reason, options.deps, jobId);
-  if (data.kind !== 'deploy' && data.kind !== 'service.delete') {
-    // The attempt that changed the registry wrote what it changed from into the job's data.
-    const latest = jobData.parse(job.data);
-    if (latest.kind === data.kind) {
-      await abandonEndpointChange(latest, reason, options.deps, jobId);
-    }
+  // The attempt that changed the registry wrote what it changed from into the job's data.
+  const latest = jobData.parse(job.data);
+  if (latest.kind === data.kind && isEndpointChange(latest)) {
+    await abandonEndpointChange(latest, reason, options.deps, jobId);
   }
+}
+
+function isEndpointChange(data: JobData): data is EndpointChangeJob {
+  return (endpointJobKinds as readonly string[]).includes(data.kind);
 }

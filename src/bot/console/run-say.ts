@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { parseCommand } from '../../commands/parse-command.js';
 import type { ChatRequest } from '../../handlers/chat-request.js';
 import { handleCommand } from '../../handlers/handle-command.js';
+import { keyHandoffText } from '../../handlers/key-handoff.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import { JobNotifier } from '../../notify/job-notifier.js';
 import type { Logger } from '../../platform/logger.js';
@@ -56,6 +57,9 @@ export async function runSay(text: string, options: RunSayOptions): Promise<numb
   }
 
   const final = await follow(reply.jobId, options);
+  // The terminal belongs to the person who asked: a regenerated key is shown right here.
+  const handoff = await keyHandoffText(final, deps).catch(() => undefined);
+  if (handoff !== undefined) out(handoff);
   return final.state === 'succeeded' ? 0 : 1;
 }
 

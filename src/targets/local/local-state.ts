@@ -18,6 +18,12 @@ export const localKeys = {
   changes: 'shipmate:local:changes',
   /** Set with a short expiry by a running supervisor, so a worker knows one is there. */
   heartbeat: 'shipmate:local:supervisor',
+  /** Pub/sub channel: a service name whose scoring keys were just changed on disk. */
+  keyChanges: 'shipmate:local:key-changes',
+  /** Hash: service → how many key changes were announced (a counter, never a key). */
+  keyGenerations: 'shipmate:local:key-generations',
+  /** Hash: service → the highest key generation the gateway has stopped caching before. */
+  keysSeen: 'shipmate:local:keys-seen',
 } as const;
 
 const registeredModel = z.object({

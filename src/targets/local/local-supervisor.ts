@@ -8,6 +8,7 @@ import { ConflictError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { SecretRegistry } from '../../platform/secret-registry.js';
 import type { AuthMode, VersionSpec } from '../../registry/service-record.js';
+import { confirmKeyChange } from './key-change.js';
 import { desiredEntry, localKeys, type DesiredEntry, type StatusEntry } from './local-state.js';
 import { replicaCount, VersionRuntime } from './version-runtime.js';
 
@@ -67,8 +68,17 @@ export class LocalSupervisor {
   async start(): Promise<void> {
     await this.#claim();
     const { subscriber } = this.#options;
-    await subscriber.subscribe(localKeys.changes);
-    subscriber.on('message', (_channel: string, service: string) => {
+    await subscriber.subscribe(localKeys.changes, localKeys.keyChanges);
+    subscriber.on('message', (channel: string, service: string) => {
+      if (channel === localKeys.keyChanges) {
+        // Listeners (the gateway's key caches) drop the service's keys before this confirms.
+        confirmKeyChange(this.#options.redis, service, () => this.#notify(service)).catch(
+          (error: unknown) => {
+            this.#options.logger.warn({ err: error, service }, 'could not confirm a key change');
+          },
+        );
+        return;
+      }
       void this.#schedule(service);
     });
 
@@ -121,7 +131,10 @@ export class LocalSupervisor {
     return ports;
   }
 
-  /** Calls back with a service name whenever its desired state or readiness changes. */
+  /**
+   * Calls back with a service name whenever its desired state, readiness or keys change.
+   * Listeners run synchronously: a key change is confirmed only after every one returned.
+   */
   onChange(listener: (service: string) => void): void {
     this.#listeners.add(listener);
   }

@@ -11,13 +11,22 @@ import type {
   Target,
   WaitReadyOptions,
 } from '../target.js';
+import type { KeyName } from '../../registry/key-name.js';
+import { signServiceToken, type IssuedToken } from '../../platform/service-token.js';
+import { announceKeyChange } from './key-change.js';
 import type { KeyStore } from './key-store.js';
 import { desiredEntry, localKeys, revisionOf, statusEntry } from './local-state.js';
+import type { SigningKeyStore } from './signing-key-store.js';
 
 /** Options for {@link createLocalTarget}. */
 export interface LocalTargetOptions {
   redis: Redis;
   keys: KeyStore;
+  signingKeys: SigningKeyStore;
+  /** Lifetime of the scoring tokens `issueToken` signs. */
+  tokenLifetimeS: number;
+  /** How long a key regeneration waits for the gateway to confirm; above its 2 s cache. */
+  keyChangeTimeoutMs?: number;
   /** SHIPMATE_HOME: logs are read from `<home>/logs/<service>/`. */
   home: string;
   /** Base URL of the gateway, for scoring URIs. */
@@ -137,8 +146,27 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
 
     ensureKeys: (service: string) => keys.ensure(service),
     readKeys: (service: string): Promise<ServiceKeys | undefined> => keys.read(service),
+
+    async regenerateKey(service: string, which: KeyName, jobId: string): Promise<void> {
+      await keys.regenerate(service, which, jobId);
+      await announceKeyChange(service, {
+        redis,
+        timeoutMs: options.keyChangeTimeoutMs ?? 5_000,
+        sleep,
+      });
+    },
+
+    ensureSigningKey: (service: string) => options.signingKeys.ensure(service),
+
+    async issueToken(service: string): Promise<IssuedToken | undefined> {
+      const signingKey = await options.signingKeys.read(service);
+      if (signingKey === undefined) return undefined;
+      return signServiceToken(service, signingKey, options.tokenLifetimeS);
+    },
+
     async forget(service: string): Promise<void> {
       await keys.delete(service);
+      await options.signingKeys.delete(service);
       // A later service of the same name must not show this one's output.
       await rm(path.join(options.home, 'logs', `${service}.log`), { force: true });
     },

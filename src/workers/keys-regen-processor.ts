@@ -1,0 +1,55 @@
+import type { Job } from 'bullmq';
+
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { JobResult, KeysRegenJob } from '../queue/job-schemas.js';
+import type { ServiceStore } from '../registry/service-store.js';
+import type { Target } from '../targets/target.js';
+import type { StepReporter } from './step-reporter.js';
+
+/** What the key regeneration processor needs. */
+export interface KeysRegenDeps {
+  services: ServiceStore;
+  targetFor: (name: string) => Target;
+}
+
+/**
+ * Regenerates one key in the target. It succeeds only once the gateway refuses the old key;
+ * its result names no key: the new one is read from the target by the chat edge and sent to
+ * the asker alone.
+ */
+export async function processKeysRegen(
+  job: Job,
+  data: KeysRegenJob,
+  steps: StepReporter,
+  deps: KeysRegenDeps,
+  logger: Logger,
+): Promise<JobResult> {
+  const record = await deps.services.get(data.service);
+  if (record === undefined) {
+    throw new NotFoundError({
+      code: 'service_not_found',
+      userMessage: `Service ${data.service} no longer exists.`,
+    });
+  }
+  if (record.auth !== 'key') {
+    throw new ConflictError({
+      code: 'no_key_auth',
+      userMessage: `Service ${data.service} no longer uses key auth: it has no keys.`,
+    });
+  }
+  const target = deps.targetFor(record.target);
+
+  await steps.run(`regenerate the ${data.key} key and retire the old one`, () =>
+    target.regenerateKey(data.service, data.key, job.id ?? ''),
+  );
+
+  const other = data.key === 'primary' ? 'secondary' : 'primary';
+  const who = data.origin.userName || data.origin.userId;
+  logger.info({ service: data.service, which: data.key }, 'key regenerated');
+  return {
+    summary:
+      `The ${data.key} key of ${data.service} is new: the old one opens nothing any more; ` +
+      `the ${other} key is unchanged. The new key is sent to ${who} alone.`,
+  };
+}

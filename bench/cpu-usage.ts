@@ -12,10 +12,13 @@ export interface CpuShare {
   others: number;
 }
 
+type Group = 'product' | 'runners' | 'bench' | 'redis';
+
 interface Snapshot {
   at: number;
   busyTicks: number;
-  ticks: Record<'product' | 'runners' | 'bench' | 'redis', number>;
+  /** CPU ticks so far of each process, by pid, with its group. */
+  processes: Map<number, { group: Group; ticks: number }>;
 }
 
 /** Linux clock ticks per second (USER_HZ); 100 on every mainstream kernel. */
@@ -30,17 +33,20 @@ export type CpuMeter = ReturnType<typeof createCpuMeter>;
  */
 export function createCpuMeter(options: { home: string; redisPid: number; cores: number }) {
   const snapshot = async (): Promise<Snapshot> => {
-    const ticks = { product: 0, runners: 0, bench: 0, redis: 0 };
-    ticks.bench = await processTicks(process.pid);
-    ticks.redis = await processTicks(options.redisPid);
+    const processes = new Map<number, { group: Group; ticks: number }>();
+    processes.set(process.pid, { group: 'bench', ticks: await processTicks(process.pid) });
+    processes.set(options.redisPid, {
+      group: 'redis',
+      ticks: await processTicks(options.redisPid),
+    });
     for (const name of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
       const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
       const vars = environ.split('\0');
       if (!vars.includes(`SHIPMATE_HOME=${options.home}`)) continue;
       const group = vars.some((v) => v.startsWith('SHIPMATE_ENTRY')) ? 'runners' : 'product';
-      ticks[group] += await processTicks(Number(name));
+      processes.set(Number(name), { group, ticks: await processTicks(Number(name)) });
     }
-    return { at: performance.now(), busyTicks: await machineBusyTicks(), ticks };
+    return { at: performance.now(), busyTicks: await machineBusyTicks(), processes };
   };
 
   return {
@@ -50,11 +56,17 @@ export function createCpuMeter(options: { home: string; redisPid: number; cores:
       const end = await snapshot();
       const seconds = (end.at - start.at) / 1000;
       const pct = (ticks: number): number => (100 * ticks) / ticksPerSecond / seconds;
+      // Per process: one that ended during the phase (a replaced replica) takes its ticks
+      // with it, which must not count as negative use by the processes that remain.
+      const used = { product: 0, runners: 0, bench: 0, redis: 0 };
+      for (const [pid, now] of end.processes) {
+        used[now.group] += Math.max(0, now.ticks - (start.processes.get(pid)?.ticks ?? 0));
+      }
       const share = {
-        product: pct(end.ticks.product - start.ticks.product),
-        runners: pct(end.ticks.runners - start.ticks.runners),
-        bench: pct(end.ticks.bench - start.ticks.bench),
-        redis: pct(end.ticks.redis - start.ticks.redis),
+        product: pct(used.product),
+        runners: pct(used.runners),
+        bench: pct(used.bench),
+        redis: pct(used.redis),
       };
       const machine = pct(end.busyTicks - start.busyTicks);
       const ours = share.product + share.runners + share.bench + share.redis;

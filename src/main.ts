@@ -2,8 +2,16 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { Queue, QueueEvents, type Worker } from 'bullmq';
+import { Queue, QueueEvents, QueueEventsProducer, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+
+import type { ApprovalDeps } from './approvals/approval-deps.js';
+import { ApprovalDecisions } from './approvals/approval-decisions.js';
+import { ApprovalGate } from './approvals/approval-gate.js';
+import { ApprovalStore } from './approvals/approval-store.js';
+import { ApprovalSweeper } from './approvals/approval-sweeper.js';
+import { viewWithApproval } from './approvals/approval-view.js';
+import { Policy } from './approvals/policy.js';
 
 import { createIngress } from './bot/create-ingress.js';
 import { createSlackApp } from './bot/slack/create-slack-app.js';
@@ -13,7 +21,7 @@ import { createGatewayServer } from './gateway/gateway-server.js';
 import { createKeyCache } from './gateway/key-cache.js';
 import { ModelClient } from './gateway/model-client.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
-import { JobNotifier } from './notify/job-notifier.js';
+import { approvalEvent, JobNotifier } from './notify/job-notifier.js';
 import type { StatusSink } from './notify/status-sink.js';
 import type { Config } from './platform/config.js';
 import { InputError, NotFoundError, UnavailableError } from './platform/errors.js';
@@ -23,6 +31,7 @@ import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import type { SecretRegistry } from './platform/secret-registry.js';
 import { JobProducer } from './queue/job-producer.js';
 import { jobsQueueName, queuePrefix } from './queue/queue-names.js';
+import { AuditLog } from './registry/audit-log.js';
 import { DeploymentConfigs } from './registry/deployment-configs.js';
 import { ModelCatalog } from './registry/model-catalog.js';
 import { ServiceStore } from './registry/service-store.js';
@@ -30,6 +39,7 @@ import { KeyStore } from './targets/local/key-store.js';
 import { LocalSupervisor } from './targets/local/local-supervisor.js';
 import { createLocalTarget } from './targets/local/local-target.js';
 import type { Target } from './targets/target.js';
+import { auditOutcomes } from './workers/audit-outcomes.js';
 import { createJobWorker } from './workers/job-worker.js';
 
 /** The roles of SPEC's process table; `up` is all three. */
@@ -41,6 +51,8 @@ export interface ShipmateOptions {
   roles: readonly Role[];
   logger: Logger;
   secrets: SecretRegistry;
+  /** The access and approval policy; the built-in one when left out. */
+  policy?: Policy;
 }
 
 /** A wired product: start it, learn its URLs, stop it. */
@@ -71,13 +83,33 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       userMessage: `No cluster named ${name} is attached. Deploy without --target to run locally.`,
     });
   };
+  const services = new ServiceStore(redis);
+  const audit = new AuditLog({ redis, secrets, logger });
+  const approvals = new ApprovalStore(redis);
+  const announcer = new QueueEventsProducer(jobsQueueName, {
+    connection: redis,
+    prefix: queuePrefix,
+  });
+  const approvalDeps: ApprovalDeps = {
+    policy: options.policy ?? new Policy(),
+    store: approvals,
+    producer: new JobProducer({ queue }),
+    services,
+    audit,
+    announce: (jobId) => announcer.publishEvent({ eventName: approvalEvent, jobId }),
+    logger: logger.child({ component: 'approvals' }),
+  };
   const deps: HandlerDeps = {
     catalog: new ModelCatalog(config.modelsDir),
-    services: new ServiceStore(redis),
+    services,
     configs: new DeploymentConfigs(config.configsDir),
-    producer: new JobProducer({ queue }),
+    producer: new ApprovalGate(approvalDeps),
     queue,
     targetFor,
+    policy: approvalDeps.policy,
+    decisions: new ApprovalDecisions(approvalDeps),
+    audit,
+    jobView: (id) => viewWithApproval(queue, approvals, id),
   };
 
   const closers: Array<() => Promise<unknown>> = [];
@@ -101,6 +133,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       metrics,
       lockMs: config.jobLockMs,
     });
+    auditOutcomes({ worker, audit, redis, logger });
     // A job still running after a short grace is left to its lock: it expires, and the job
     // is taken over and replayed by the next worker (every step is safe to repeat).
     closers.unshift(async () => {
@@ -169,7 +202,15 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
     events.on('error', () => undefined);
     closers.unshift(() => events.close());
-    new JobNotifier({ queue, events, redis, sinks, logger, paceMs: config.statusPaceMs }).start();
+    new JobNotifier({
+      queue,
+      events,
+      redis,
+      sinks,
+      logger,
+      paceMs: config.statusPaceMs,
+      view: deps.jobView,
+    }).start();
     return listen(http.createServer(ingress), config.port, config.host, closers);
   };
 
@@ -191,11 +232,17 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       if (roles.includes('gateway')) urls.gatewayUrl = await startGateway();
       if (roles.includes('worker')) startWorker();
       if (roles.includes('serve')) urls.ingressUrl = await startServe();
+      if (roles.includes('serve') || roles.includes('worker')) {
+        const sweeper = new ApprovalSweeper({ deps: approvalDeps });
+        sweeper.start();
+        closers.unshift(() => sweeper.stop());
+      }
       return urls;
     },
 
     async stop() {
       for (const close of closers) await close().catch(() => undefined);
+      await announcer.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
       await redis.quit().catch(() => undefined);
     },

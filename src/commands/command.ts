@@ -12,7 +12,10 @@ export type Command =
   | { kind: 'service.logs'; service: string; tail: number }
   | { kind: 'keys.show'; service: string }
   | { kind: 'jobs'; mine: boolean }
-  | { kind: 'job'; id: string };
+  | { kind: 'job'; id: string }
+  | { kind: 'approve'; id: string }
+  | { kind: 'reject'; id: string; reason: string | undefined }
+  | { kind: 'audit'; service: string | undefined; limit: number };
 
 export interface DeployCommand {
   kind: 'deploy';

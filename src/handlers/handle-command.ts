@@ -1,5 +1,8 @@
 import type { Command } from '../commands/command.js';
 import { helpText } from '../commands/help-text.js';
+import { handleApprove, handleReject } from './approval-handler.js';
+import { handleAudit } from './audit-handler.js';
+import { authorizeCommand } from './authorize-command.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import { handleDeploy } from './deploy-handler.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -14,6 +17,8 @@ export async function handleCommand(
   request: ChatRequest,
   deps: HandlerDeps,
 ): Promise<Reply> {
+  await authorizeCommand(command, request, deps);
+
   switch (command.kind) {
     case 'help':
       return { kind: 'ephemeral', text: helpText(command.topic) };
@@ -32,5 +37,11 @@ export async function handleCommand(
       return handleJobs(command.mine, request, deps);
     case 'job':
       return handleJob(command.id, deps);
+    case 'approve':
+      return handleApprove(command.id, request, deps);
+    case 'reject':
+      return handleReject(command.id, command.reason, request, deps);
+    case 'audit':
+      return handleAudit(command.service, command.limit, deps);
   }
 }

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../platform/errors.js';
-import { viewJob, viewJobById, type JobView } from '../queue/job-view.js';
+import { viewJob, type JobView } from '../queue/job-view.js';
 import { describeJob, jobStatusText } from '../notify/job-status-text.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -33,7 +33,7 @@ export async function handleJobs(
 
 /** `job <id>`: one job as its status message shows it. */
 export async function handleJob(id: string, deps: HandlerDeps): Promise<Reply> {
-  const view = await viewJobById(deps.queue, id);
+  const view = await deps.jobView(id);
   if (view === undefined) {
     throw new NotFoundError({
       code: 'job_not_found',

@@ -15,6 +15,7 @@ import { Policy } from './approvals/policy.js';
 
 import { createIngress } from './bot/create-ingress.js';
 import { createSlackApp } from './bot/slack/create-slack-app.js';
+import { registerSlackApprovals } from './bot/slack/slack-approvals.js';
 import { registerSlackCommands } from './bot/slack/slack-commands.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
 import { createGatewayServer } from './gateway/gateway-server.js';
@@ -197,6 +198,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       const slack = createSlackApp({ config: config.slack, express: ingress, logger });
       const serveLogger = logger.child({ role: 'serve' });
       registerSlackCommands({ app: slack.app, deps, logger: serveLogger, metrics });
+      registerSlackApprovals({ app: slack.app, deps, logger: serveLogger });
       sinks.push(createSlackStatusSink(slack.client));
     }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });

@@ -32,6 +32,8 @@ export class ApprovalDecisions {
 
   async approve(jobId: string, who: DecisionMaker): Promise<DecisionResult> {
     const record = await this.#open(jobId);
+    // The script checks this too; asking first gives the requester the reason that fits.
+    if (who.userId === record.data.origin.userId) throw selfApproval(jobId);
     if (!mayApprove(record, who.userId)) {
       await this.#audit(record, who, 'refused', `may not approve (rule: ${record.rule})`);
       throw new NotAllowedError({
@@ -45,10 +47,7 @@ export class ApprovalDecisions {
     const outcome = await this.#deps.store.vote(jobId, who, this.#now());
     switch (outcome) {
       case 'self':
-        throw new NotAllowedError({
-          code: 'self_approval',
-          userMessage: `You asked for job ${jobId}: someone else must approve it.`,
-        });
+        throw selfApproval(jobId);
       case 'repeat':
         return { queued: false, text: `You have already approved job ${jobId}.` };
       case 'counted': {
@@ -139,6 +138,13 @@ export class ApprovalDecisions {
   #now(): number {
     return (this.#deps.clock ?? Date.now)();
   }
+}
+
+function selfApproval(jobId: string): NotAllowedError {
+  return new NotAllowedError({
+    code: 'self_approval',
+    userMessage: `You asked for job ${jobId}: someone else must approve it.`,
+  });
 }
 
 /** The audit entry of a request that expired: the product acted, nobody decided. */

@@ -17,6 +17,7 @@ import { createIngress } from './bot/create-ingress.js';
 import { createSlackApp } from './bot/slack/create-slack-app.js';
 import { registerSlackApprovals } from './bot/slack/slack-approvals.js';
 import { registerSlackCommands } from './bot/slack/slack-commands.js';
+import { registerDeployModal } from './bot/slack/slack-deploy-modal.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
 import { createGatewayServer } from './gateway/gateway-server.js';
 import { createKeyCache } from './gateway/key-cache.js';
@@ -199,6 +200,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       const serveLogger = logger.child({ role: 'serve' });
       registerSlackCommands({ app: slack.app, deps, logger: serveLogger, metrics });
       registerSlackApprovals({ app: slack.app, deps, logger: serveLogger });
+      registerDeployModal({ app: slack.app, deps, logger: serveLogger });
       sinks.push(createSlackStatusSink(slack.client));
     }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });

@@ -71,7 +71,10 @@ describe('the deploy modal', () => {
   it('opens with the registered models, service name, resources and auth', async () => {
     const opened = await openModal('trigger-open');
 
-    const blocks = opened.view.blocks as Array<{ block_id: string; element: any }>;
+    const blocks = opened.view.blocks as Array<{
+      block_id: string;
+      element: { options?: Array<{ value: string }> };
+    }>;
     expect(blocks.map((b) => b.block_id)).toEqual([
       'models',
       'name',
@@ -80,7 +83,7 @@ describe('the deploy modal', () => {
       'replicas',
       'auth',
     ]);
-    const models = blocks[0]?.element.options.map((o: { value: string }) => o.value);
+    const models = blocks[0]?.element.options?.map((o) => o.value);
     expect(models).toContain('diabetes:1');
   });
 

@@ -19,6 +19,7 @@ export class ApprovalSweeper {
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #passes = 0;
 
   constructor(options: ApprovalSweeperOptions) {
     this.#deps = options.deps;
@@ -62,6 +63,9 @@ export class ApprovalSweeper {
       await this.#deps.announce(jobId);
     }
 
+    // Approvals left behind are rare: look for them every tenth pass, not every second.
+    this.#passes += 1;
+    if (this.#passes % 10 !== 1) return;
     for (const jobId of await store.open()) {
       const record = await store.get(jobId);
       // Give the approver's own process a moment to queue it first.

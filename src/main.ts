@@ -112,6 +112,11 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     decisions: new ApprovalDecisions(approvalDeps),
     audit,
     jobView: (id) => viewWithApproval(queue, approvals, id),
+    recentApprovals: async () => {
+      const ids = await approvals.recent(50);
+      const views = await Promise.all(ids.map((id) => viewWithApproval(queue, approvals, id)));
+      return views.filter((view) => view !== undefined);
+    },
   };
 
   const closers: Array<() => Promise<unknown>> = [];

@@ -68,6 +68,7 @@ const keepSeconds = 30 * 24 * 3600;
 export class ApprovalStore {
   readonly #redis: Redis;
   readonly #openKey = 'shipmate:approvals:open';
+  readonly #recentKey = 'shipmate:approvals:recent';
 
   constructor(redis: Redis) {
     this.#redis = redis;
@@ -90,6 +91,9 @@ export class ApprovalStore {
       })
       .expire(key, keepSeconds)
       .zadd(this.#openKey, checked.expiresAt, checked.jobId)
+      .zadd(this.#recentKey, checked.createdAt, checked.jobId)
+      // Only `jobs` reads this list; a bound keeps it from growing with history.
+      .zremrangebyrank(this.#recentKey, 0, -1_001)
       .exec();
     return true;
   }
@@ -169,6 +173,11 @@ export class ApprovalStore {
   /** Job ids of requests still on the open list (pending, or approved but maybe not queued). */
   async open(limit = 500): Promise<string[]> {
     return this.#redis.zrange(this.#openKey, 0, limit - 1);
+  }
+
+  /** Job ids of the latest requests, newest first, whatever their state. */
+  async recent(limit: number): Promise<string[]> {
+    return this.#redis.zrevrange(this.#recentKey, 0, limit - 1);
   }
 
   /** Takes a request off the open list once nothing more is to be done for it. */

@@ -26,4 +26,6 @@ export interface HandlerDeps {
   audit: AuditLog;
   /** A job as its status message shows it, whether queued or waiting for approval. */
   jobView: (id: string) => Promise<JobView | undefined>;
+  /** The latest changes that asked for approval, as jobs, newest first. */
+  recentApprovals: () => Promise<JobView[]>;
 }

@@ -15,8 +15,13 @@ export async function handleJobs(
     0,
     200,
   );
-  const views = (await Promise.all(jobs.map((job) => viewJob(job))))
-    .filter((v): v is JobView => v !== undefined)
+  const queued = (await Promise.all(jobs.map((job) => viewJob(job)))).filter(
+    (v): v is JobView => v !== undefined,
+  );
+  // Jobs waiting for approval, rejected or expired never reached the queue.
+  const ids = new Set(queued.map((v) => v.id));
+  const unqueued = (await deps.recentApprovals()).filter((v) => !ids.has(v.id));
+  const views = [...queued, ...unqueued]
     .filter((v) => !mine || v.data.origin.userId === request.userId)
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, 15);

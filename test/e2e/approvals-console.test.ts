@@ -66,6 +66,10 @@ describe('approvals from the console', () => {
 
     const job = await say(`job ${id}`, product.env);
     expect(job.stdout).toContain('awaiting approval');
+    const jobs = await say('jobs', product.env);
+    expect(jobs.stdout).toMatch(
+      new RegExp(`\`${id}\` delete service diabetes — awaiting approval`),
+    );
     const services = await say('service list', product.env);
     expect(services.stdout).toContain('`diabetes` — ready');
 

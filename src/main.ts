@@ -140,7 +140,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       metrics,
       lockMs: config.jobLockMs,
     });
-    auditOutcomes({ worker, audit, redis, logger });
+    auditOutcomes({ worker, audit, logger });
     // A job still running after a short grace is left to its lock: it expires, and the job
     // is taken over and replayed by the next worker (every step is safe to repeat).
     closers.unshift(async () => {

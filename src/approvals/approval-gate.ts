@@ -52,7 +52,8 @@ export class ApprovalGate implements JobEnqueuer {
     const after = change.map((line) => `${line.what}: ${line.after}`);
     if (decision.approval === undefined) {
       await this.#deps.producer.enqueue(checked);
-      await audit.append({ ...base, action: 'queued', before, after });
+      // A repeated delivery is queued once by its job id; audit it once too.
+      await audit.appendOnce(`queued:${jobId}`, { ...base, action: 'queued', before, after });
       return jobId;
     }
 

@@ -4,6 +4,9 @@ import type { Logger } from '../platform/logger.js';
 import type { SecretRegistry } from '../platform/secret-registry.js';
 import { auditEntry, type AuditEntry } from './audit-entry.js';
 
+/** How long a once-key is remembered: longer than a job is kept. */
+const onceSeconds = 60 * 24 * 3600;
+
 /** Options for {@link AuditLog}. */
 export interface AuditLogOptions {
   redis: Redis;
@@ -70,6 +73,19 @@ export class AuditLog {
       masked,
     );
     return id ?? '';
+  }
+
+  /**
+   * Appends the entry unless one was appended under the same `once` key before: for events
+   * a replay or a repeated delivery would report twice (a job queued, a job's outcome).
+   */
+  async appendOnce(
+    once: string,
+    entry: Omit<AuditEntry, 'at'> & { at?: string },
+  ): Promise<string | undefined> {
+    const first = await this.#redis.set(`${this.#key}:once:${once}`, '1', 'EX', onceSeconds, 'NX');
+    if (first !== 'OK') return undefined;
+    return this.append(entry);
   }
 
   /** The newest entries first, optionally of one service. */

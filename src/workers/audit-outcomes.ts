@@ -1,5 +1,4 @@
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
 import { jobData, jobResult } from '../queue/job-schemas.js';
@@ -9,35 +8,23 @@ import type { AuditLog } from '../registry/audit-log.js';
 export interface AuditOutcomesOptions {
   worker: Worker;
   audit: AuditLog;
-  redis: Redis;
   logger: Logger;
 }
 
-const markSeconds = 30 * 24 * 3600;
-
 /**
- * Appends each job's outcome to the audit log once. A job may finish twice (a stalled job is
- * replayed and both runs report), so a marker set with NX lets only the first report write.
+ * Appends each job's outcome to the audit log once: a stalled job is replayed, and both runs
+ * may report.
  */
 export function auditOutcomes(options: AuditOutcomesOptions): void {
   const record = async (job: Job, outcome: 'succeeded' | 'failed'): Promise<void> => {
     const parsed = jobData.safeParse(job.data);
     if (!parsed.success || job.id === undefined) return;
-    const marked = await options.redis.set(
-      `shipmate:audit:outcome:${job.id}`,
-      outcome,
-      'EX',
-      markSeconds,
-      'NX',
-    );
-    if (marked !== 'OK') return;
-
     const data = parsed.data;
     const result = jobResult.safeParse(job.returnvalue);
     const detail =
       outcome === 'failed' ? job.failedReason : result.success ? result.data.summary : undefined;
     const service = (data as unknown as Record<string, unknown>).service;
-    await options.audit.append({
+    await options.audit.appendOnce(`outcome:${job.id}`, {
       action: outcome,
       actor: { platform: 'shipmate', userId: 'shipmate', userName: 'shipmate' },
       where: data.origin.channelId,

@@ -117,6 +117,16 @@ describe('approvals on a real Redis', () => {
     expect(entry?.after).toContain('service: fresh on local');
   });
 
+  it('queues and audits a repeated delivery of one request once', async () => {
+    const data = job('deploy', 'twice');
+    const gate = new ApprovalGate(depsOn(redis));
+
+    const ids = [await gate.enqueue(data), await gate.enqueue(data)];
+
+    expect(ids[0]).toBe(ids[1]);
+    expect(await auditActions()).toEqual(['queued alice']);
+  });
+
   it('holds a delete for approval, refuses self-approval, and runs it once approved', async () => {
     const deps = depsOn(redis);
     const id = await new ApprovalGate(deps).enqueue(job('service.delete'));

@@ -63,6 +63,8 @@ export class ApprovalGate implements JobEnqueuer {
       data: checked,
       rule: decision.rule,
       approvers: decision.approval.approvers,
+      // TODO: approvers are fixed when the change is asked for, so a group edited while a
+      // request waits does not apply to it; reading the rule again at each vote would.
       from: [...decision.approval.from],
       createdAt: now,
       expiresAt: now + decision.approval.expiresMs,

@@ -62,13 +62,13 @@ const keepSeconds = 30 * 24 * 3600;
 
 /**
  * Approval requests in Redis: one hash per request (its fixed part, state and voter names)
- * and a set of voters, both keyed by the job id with a hash tag so a script may touch both on
- * Redis Cluster; a sorted set of open requests by expiry time, for the sweeper.
+ * and a set of voters, keyed by the job id; a sorted set of open requests by expiry time, for
+ * the sweeper, and one of recent requests, for `jobs`.
  */
 export class ApprovalStore {
   readonly #redis: Redis;
-  readonly #openKey = 'shipmate:approvals:open';
-  readonly #recentKey = 'shipmate:approvals:recent';
+  readonly #openKey = '{shipmate}:approvals:open';
+  readonly #recentKey = '{shipmate}:approvals:recent';
 
   constructor(redis: Redis) {
     this.#redis = redis;
@@ -186,12 +186,14 @@ export class ApprovalStore {
   }
 }
 
+// The queue's hash tag: on Redis Cluster every approval key shares the queue's slot, so the
+// scripts and the transaction in `create` may touch several of them.
 function requestKey(jobId: string): string {
-  return `shipmate:approval:{${jobId}}`;
+  return `{shipmate}:approval:${jobId}`;
 }
 
 function votersKey(jobId: string): string {
-  return `shipmate:approval:{${jobId}}:voters`;
+  return `{shipmate}:approval:${jobId}:voters`;
 }
 
 function safeJson(text: string | undefined): unknown {

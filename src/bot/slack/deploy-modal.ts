@@ -65,6 +65,7 @@ export function deployModal(models: readonly ModalModel[], channelId: string): M
           type: 'static_select',
           action_id: 'value',
           initial_option: option('key'),
+          // TODO: token is missing until token auth ships (issue 4); add it here then.
           options: ['key', 'none'].map(option),
         },
       },

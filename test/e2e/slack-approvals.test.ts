@@ -133,7 +133,24 @@ describe('approvals in Slack', () => {
       /Not allowed: the policy rule "deletes need an approver" does not let you approve/,
     );
     expect(await reply(await press('eve', message, 'reject'))).toMatch(/Not allowed/);
+    const forged = await sendInteraction(
+      product.ingressUrl,
+      'a-different-secret',
+      blockActionsPayload({
+        userId: users.bob,
+        userName: 'bob',
+        channelId,
+        teamId,
+        messageTs: message.ts,
+        actionId: 'shipmate_approve',
+        value: jobOf(message),
+        responseUrl: slack.responseUrl('forged'),
+      }),
+    );
+    expect(forged.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
     expect(message.text).toContain('awaiting approval');
+    expect(slack.responses.filter((r) => r.id === 'forged')).toEqual([]);
 
     expect(await reply(await press('bob', message, 'approve'))).toContain(
       `Approved: job ${jobOf(message)} is queued.`,

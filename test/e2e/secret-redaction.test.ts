@@ -130,7 +130,7 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
     const pending = await ask('keys regen diabetes --key secondary');
     const id = /job ([a-z0-9]+)/.exec(pending)?.[1] ?? '';
     await ask(`approve ${id}`);
-    await ask(`reject ${id} --reason not today`, bob);
+    await ask(`reject ${id} --reason "not today"`, bob);
     expect(await chat.reply(await chat.send(`job ${id}`))).toContain('rejected');
   },
   audit: async ({ ask }) => {

@@ -1,5 +1,7 @@
 import { QueueEvents } from 'bullmq';
 
+import { loadPolicy } from './approvals/load-policy.js';
+import type { Policy } from './approvals/policy.js';
 import { runSay } from './bot/console/run-say.js';
 import { errorReply } from './bot/error-reply.js';
 import { helpText } from './commands/help-text.js';
@@ -39,8 +41,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let config: Readonly<Config>;
+  let policy: Policy;
   try {
     config = loadConfig();
+    // A bad policy file stops start-up, like a bad variable: it must never silently loosen.
+    policy = await loadPolicy(config.policyFile);
   } catch (error) {
     process.stderr.write(`${isShipmateError(error) ? error.userMessage : String(error)}\n`);
     return 2;
@@ -48,17 +53,28 @@ async function main(argv: string[]): Promise<number> {
   const secrets = new SecretRegistry();
   secrets.add(...config.secrets);
 
-  if (command === 'say') return say(rest.join(' '), config, secrets);
-  return serve(command, config, secrets);
+  if (command === 'say') return say(rest.join(' '), config, secrets, policy);
+  return serve(command, config, secrets, policy);
 }
 
-async function serve(command: string, config: Readonly<Config>, secrets: SecretRegistry) {
+async function serve(
+  command: string,
+  config: Readonly<Config>,
+  secrets: SecretRegistry,
+  policy: Policy,
+) {
   const logger = createLogger({ level: config.logLevel, secrets });
   const stopRedis =
     command === 'up'
       ? await ensureRedis({ url: config.redisUrl, home: config.home, logger })
       : undefined;
-  const shipmate = createShipmate({ config, roles: roles[command] ?? [], logger, secrets });
+  const shipmate = createShipmate({
+    config,
+    roles: roles[command] ?? [],
+    logger,
+    secrets,
+    policy,
+  });
 
   let urls;
   try {
@@ -95,7 +111,12 @@ async function serve(command: string, config: Readonly<Config>, secrets: SecretR
   return 0;
 }
 
-async function say(text: string, config: Readonly<Config>, secrets: SecretRegistry) {
+async function say(
+  text: string,
+  config: Readonly<Config>,
+  secrets: SecretRegistry,
+  policy: Policy,
+) {
   if (text.trim() === '') {
     process.stderr.write(`${usage}\n`);
     return 2;
@@ -120,7 +141,7 @@ async function say(text: string, config: Readonly<Config>, secrets: SecretRegist
     return 1;
   }
 
-  const shipmate = createShipmate({ config, roles: [], logger, secrets });
+  const shipmate = createShipmate({ config, roles: [], logger, secrets, policy });
   const redis = shipmate.redis;
   try {
     await waitUntilReady(redis, 5_000);

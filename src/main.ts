@@ -2,20 +2,30 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { Queue, QueueEvents, type Worker } from 'bullmq';
+import { Queue, QueueEvents, QueueEventsProducer, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+
+import type { ApprovalDeps } from './approvals/approval-deps.js';
+import { ApprovalDecisions } from './approvals/approval-decisions.js';
+import { ApprovalGate } from './approvals/approval-gate.js';
+import { ApprovalStore } from './approvals/approval-store.js';
+import { ApprovalSweeper } from './approvals/approval-sweeper.js';
+import { viewWithApproval } from './approvals/approval-view.js';
+import { Policy } from './approvals/policy.js';
 
 import { createIngress } from './bot/create-ingress.js';
 import { createSlackApp } from './bot/slack/create-slack-app.js';
+import { registerSlackApprovals } from './bot/slack/slack-approvals.js';
 import { registerSlackCommands } from './bot/slack/slack-commands.js';
 import { createSlackKeyHandoff } from './bot/slack/slack-key-handoff.js';
+import { registerDeployModal } from './bot/slack/slack-deploy-modal.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
 import { createGatewayServer } from './gateway/gateway-server.js';
 import { createKeyCache } from './gateway/key-cache.js';
 import { createSigningKeyCache } from './gateway/signing-key-cache.js';
 import { ModelClient } from './gateway/model-client.js';
 import type { HandlerDeps } from './handlers/handler-deps.js';
-import { JobNotifier } from './notify/job-notifier.js';
+import { approvalEvent, JobNotifier } from './notify/job-notifier.js';
 import type { StatusSink } from './notify/status-sink.js';
 import type { JobView } from './queue/job-view.js';
 import type { Config } from './platform/config.js';
@@ -26,6 +36,7 @@ import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import type { SecretRegistry } from './platform/secret-registry.js';
 import { JobProducer } from './queue/job-producer.js';
 import { jobsQueueName, queuePrefix } from './queue/queue-names.js';
+import { AuditLog } from './registry/audit-log.js';
 import { DeploymentConfigs } from './registry/deployment-configs.js';
 import { ModelCatalog } from './registry/model-catalog.js';
 import { ServiceStore } from './registry/service-store.js';
@@ -34,6 +45,7 @@ import { LocalSupervisor } from './targets/local/local-supervisor.js';
 import { createLocalTarget } from './targets/local/local-target.js';
 import { SigningKeyStore } from './targets/local/signing-key-store.js';
 import type { Target } from './targets/target.js';
+import { auditOutcomes } from './workers/audit-outcomes.js';
 import { createJobWorker } from './workers/job-worker.js';
 
 /** The roles of SPEC's process table; `up` is all three. */
@@ -45,6 +57,8 @@ export interface ShipmateOptions {
   roles: readonly Role[];
   logger: Logger;
   secrets: SecretRegistry;
+  /** The access and approval policy; the built-in one when left out. */
+  policy?: Policy;
 }
 
 /** A wired product: start it, learn its URLs, stop it. */
@@ -83,13 +97,38 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       userMessage: `No cluster named ${name} is attached. Deploy without --target to run locally.`,
     });
   };
+  const services = new ServiceStore(redis);
+  const audit = new AuditLog({ redis, secrets, logger });
+  const approvals = new ApprovalStore(redis);
+  const announcer = new QueueEventsProducer(jobsQueueName, {
+    connection: redis,
+    prefix: queuePrefix,
+  });
+  const approvalDeps: ApprovalDeps = {
+    policy: options.policy ?? new Policy(),
+    store: approvals,
+    producer: new JobProducer({ queue, redis }),
+    services,
+    audit,
+    announce: (jobId) => announcer.publishEvent({ eventName: approvalEvent, jobId }),
+    logger: logger.child({ component: 'approvals' }),
+  };
   const deps: HandlerDeps = {
     catalog: new ModelCatalog(config.modelsDir),
-    services: new ServiceStore(redis),
+    services,
     configs: new DeploymentConfigs(config.configsDir),
-    producer: new JobProducer({ queue, redis }),
+    producer: new ApprovalGate(approvalDeps),
     queue,
     targetFor,
+    policy: approvalDeps.policy,
+    decisions: new ApprovalDecisions(approvalDeps),
+    audit,
+    jobView: (id) => viewWithApproval(queue, approvals, id),
+    recentApprovals: async () => {
+      const ids = await approvals.recent(50);
+      const views = await Promise.all(ids.map((id) => viewWithApproval(queue, approvals, id)));
+      return views.filter((view) => view !== undefined);
+    },
   };
 
   const closers: Array<() => Promise<unknown>> = [];
@@ -113,6 +152,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       metrics,
       lockMs: config.jobLockMs,
     });
+    auditOutcomes({ worker, audit, logger });
     // A job still running after a short grace is left to its lock: it expires, and the job
     // is taken over and replayed by the next worker (every step is safe to repeat).
     closers.unshift(async () => {
@@ -181,6 +221,8 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       const slack = createSlackApp({ config: config.slack, express: ingress, logger });
       const serveLogger = logger.child({ role: 'serve' });
       registerSlackCommands({ app: slack.app, deps, logger: serveLogger, metrics });
+      registerSlackApprovals({ app: slack.app, deps, logger: serveLogger });
+      registerDeployModal({ app: slack.app, deps, logger: serveLogger });
       sinks.push(createSlackStatusSink(slack.client));
       onFinal.push(
         createSlackKeyHandoff({ client: slack.client, deps, redis, logger: serveLogger }),
@@ -197,6 +239,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       logger,
       paceMs: config.statusPaceMs,
       onFinal: (view) => onFinal.forEach((deliver) => deliver(view)),
+      view: deps.jobView,
     }).start();
     return listen(http.createServer(ingress), config.port, config.host, closers);
   };
@@ -219,11 +262,17 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       if (roles.includes('gateway')) urls.gatewayUrl = await startGateway();
       if (roles.includes('worker')) startWorker();
       if (roles.includes('serve')) urls.ingressUrl = await startServe();
+      if (roles.includes('serve') || roles.includes('worker')) {
+        const sweeper = new ApprovalSweeper({ deps: approvalDeps });
+        sweeper.start();
+        closers.unshift(() => sweeper.stop());
+      }
       return urls;
     },
 
     async stop() {
       for (const close of closers) await close().catch(() => undefined);
+      await announcer.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
       await redis.quit().catch(() => undefined);
     },

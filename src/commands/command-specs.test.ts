@@ -23,6 +23,9 @@ describe('commandSpecs', () => {
       'token',
       'jobs',
       'job',
+      'approve',
+      'reject',
+      'audit',
     ]);
   });
 
@@ -56,6 +59,23 @@ describe('commandSpecs', () => {
       'model.list',
       'service.list',
       'jobs',
+      'audit',
     ]);
+  });
+
+  it('reads approve, reject with a reason, and audit with its filters', () => {
+    expect(parseCommand('approve 3fk2a9x1')).toEqual({ kind: 'approve', id: '3fk2a9x1' });
+    expect(parseCommand('reject 3fk2a9x1 --reason "not today"')).toEqual({
+      kind: 'reject',
+      id: '3fk2a9x1',
+      reason: 'not today',
+    });
+    expect(parseCommand('audit')).toEqual({ kind: 'audit', service: undefined, limit: 20 });
+    expect(parseCommand('audit --service diabetes --limit 5')).toEqual({
+      kind: 'audit',
+      service: 'diabetes',
+      limit: 5,
+    });
+    expect(() => parseCommand('audit --limit 0')).toThrow(/--limit/);
   });
 });

@@ -272,6 +272,7 @@ const authSpecs: readonly CommandSpec[] = [
     schema: service.transform((v): Command => ({ kind: 'token', service: v.name })),
   },
 ];
+const jobId = z.string().regex(/^[a-z0-9]{4,32}$/, 'expected a job id such as 3fk2a9x1');
 
 /** The commands this release understands, in the order `help` lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
@@ -444,5 +445,36 @@ export const commandSpecs: readonly CommandSpec[] = [
     schema: z
       .object({ id: z.string().regex(/^[a-z0-9]{4,32}$/, 'expected a job id such as 3fk2a9x1') })
       .transform((v): Command => ({ kind: 'job', id: v.id })),
+  },
+  {
+    words: ['approve'],
+    usage: 'approve <id>',
+    summary: 'approve a job that waits for approval',
+    positionals: ['id'],
+    options: {},
+    schema: z.object({ id: jobId }).transform((v): Command => ({ kind: 'approve', id: v.id })),
+  },
+  {
+    words: ['reject'],
+    usage: 'reject <id> [--reason TEXT]',
+    summary: 'reject a job that waits for approval; it will not run',
+    positionals: ['id'],
+    options: { reason: { type: 'string' } },
+    schema: z
+      .object({
+        id: jobId,
+        reason: z.string().max(500, 'expected at most 500 characters').optional(),
+      })
+      .transform((v): Command => ({ kind: 'reject', id: v.id, reason: v.reason })),
+  },
+  {
+    words: ['audit'],
+    usage: 'audit [--service NAME] [--limit N]',
+    summary: 'the latest entries of the audit log, shown only to you',
+    positionals: [],
+    options: { service: { type: 'string' }, limit: { type: 'string' } },
+    schema: z
+      .object({ service: resourceName.optional(), limit: count('entries', 100).default(20) })
+      .transform((v): Command => ({ kind: 'audit', service: v.service, limit: v.limit })),
   },
 ];

@@ -28,7 +28,10 @@ export type Command =
   | { kind: 'job'; id: string }
   | { kind: 'keys.regen'; service: string; key: KeyName }
   | { kind: 'token'; service: string }
-  | { kind: 'service.auth'; service: string; auth: AuthMode };
+  | { kind: 'service.auth'; service: string; auth: AuthMode }
+  | { kind: 'approve'; id: string }
+  | { kind: 'reject'; id: string; reason: string | undefined }
+  | { kind: 'audit'; service: string | undefined; limit: number };
 
 export interface DeployCommand {
   kind: 'deploy';

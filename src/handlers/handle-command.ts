@@ -1,5 +1,8 @@
 import type { Command } from '../commands/command.js';
 import { helpText } from '../commands/help-text.js';
+import { handleApprove, handleReject } from './approval-handler.js';
+import { handleAudit } from './audit-handler.js';
+import { authorizeCommand } from './authorize-command.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import { handleAuthChange } from './auth-change-handler.js';
 import { handleDeploy } from './deploy-handler.js';
@@ -18,6 +21,8 @@ export async function handleCommand(
   request: ChatRequest,
   deps: HandlerDeps,
 ): Promise<Reply> {
+  await authorizeCommand(command, request, deps);
+
   switch (command.kind) {
     case 'help':
       return { kind: 'ephemeral', text: helpText(command.topic) };
@@ -48,5 +53,11 @@ export async function handleCommand(
       return handleToken(command.service, request, deps);
     case 'service.auth':
       return handleAuthChange(command.service, command.auth, request, deps);
+    case 'approve':
+      return handleApprove(command.id, request, deps);
+    case 'reject':
+      return handleReject(command.id, command.reason, request, deps);
+    case 'audit':
+      return handleAudit(command.service, command.limit, deps);
   }
 }

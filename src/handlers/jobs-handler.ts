@@ -1,5 +1,5 @@
 import { NotFoundError } from '../platform/errors.js';
-import { viewJob, viewJobById, type JobView } from '../queue/job-view.js';
+import { viewJob, type JobView } from '../queue/job-view.js';
 import { describeJob, jobStatusText } from '../notify/job-status-text.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -15,8 +15,13 @@ export async function handleJobs(
     0,
     200,
   );
-  const views = (await Promise.all(jobs.map((job) => viewJob(job))))
-    .filter((v): v is JobView => v !== undefined)
+  const queued = (await Promise.all(jobs.map((job) => viewJob(job)))).filter(
+    (v): v is JobView => v !== undefined,
+  );
+  // Jobs waiting for approval, rejected or expired never reached the queue.
+  const ids = new Set(queued.map((v) => v.id));
+  const unqueued = (await deps.recentApprovals()).filter((v) => !ids.has(v.id));
+  const views = [...queued, ...unqueued]
     .filter((v) => !mine || v.data.origin.userId === request.userId)
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, 15);
@@ -33,7 +38,7 @@ export async function handleJobs(
 
 /** `job <id>`: one job as its status message shows it. */
 export async function handleJob(id: string, deps: HandlerDeps): Promise<Reply> {
-  const view = await viewJobById(deps.queue, id);
+  const view = await deps.jobView(id);
   if (view === undefined) {
     throw new NotFoundError({
       code: 'job_not_found',

@@ -1,4 +1,4 @@
-import { Job, type Queue, type QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents, QueueEventsListener } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { Logger } from '../platform/logger.js';
@@ -20,7 +20,16 @@ export interface JobNotifierOptions {
   only?: (jobId: string) => boolean;
   /** Called after a job's final state was shown. */
   onFinal?: (view: JobView) => void;
+  /** Reads a job as its message shows it; default: from the queue alone. */
+  view?: (jobId: string) => Promise<JobView | undefined>;
 }
+
+/** The custom queue event announcing that a job's approval request changed. */
+export const approvalEvent = 'approval';
+
+type ApprovalListener = QueueEventsListener & {
+  [approvalEvent]: (args: { jobId: string }) => void;
+};
 
 const refTtlSeconds = 30 * 24 * 3600;
 
@@ -53,6 +62,8 @@ export class JobNotifier {
     ] as const) {
       this.#options.events.on(event, onEvent);
     }
+    // A job waiting for approval is not in the queue yet: its changes come as a custom event.
+    this.#options.events.on<ApprovalListener>(approvalEvent, onEvent);
   }
 
   /** Renders the job's current state into its status message (post or update). */
@@ -60,11 +71,10 @@ export class JobNotifier {
     if (this.#options.only && !this.#options.only(jobId)) return;
     if (this.#finished.has(jobId)) return;
 
-    const job = await Job.fromId(this.#options.queue, jobId).catch(() => undefined);
-    const data = job?.data as { origin?: { platform?: string; channelId?: string } } | undefined;
-    const origin = data?.origin;
+    const view = await this.#view(jobId).catch(() => undefined);
+    const origin = view?.data.origin;
     const sink = this.#sinks.get(origin?.platform ?? '');
-    if (job === undefined || sink === undefined || origin?.channelId === undefined) return;
+    if (view === undefined || sink === undefined || origin?.channelId === undefined) return;
 
     const channel = `${sink.platform}:${origin.channelId}`;
     await this.#pacer
@@ -79,9 +89,13 @@ export class JobNotifier {
     return this.#pacer.idle();
   }
 
+  #view(jobId: string): Promise<JobView | undefined> {
+    return this.#options.view?.(jobId) ?? viewJobById(this.#options.queue, jobId);
+  }
+
   async #render(jobId: string, sink: StatusSink): Promise<void> {
     if (this.#finished.has(jobId)) return;
-    const view = await viewJobById(this.#options.queue, jobId);
+    const view = await this.#view(jobId);
     if (view === undefined) return;
 
     const channelId = view.data.origin.channelId;

@@ -2,6 +2,7 @@ import type { JobView } from '../queue/job-view.js';
 import type { EndpointChange } from '../registry/endpoint-change.js';
 import { formatModelRef } from '../registry/names.js';
 import { formatPercent } from '../registry/traffic-shares.js';
+import { approvalLines } from './approval-lines.js';
 
 const marks = { done: '✓', running: '…', failed: '✗' } as const;
 
@@ -66,6 +67,7 @@ export function jobStatusText(view: JobView, now: number = Date.now()): string {
   const who = view.data.origin.userName || view.data.origin.userId;
   const retry = view.attempt > 1 ? ` (attempt ${view.attempt} of ${view.maxAttempts})` : '';
   const lines = [`job ${view.id} — ${describeJob(view)} — ${view.state}${retry}`];
+  lines.push(...approvalLines(view));
 
   for (const step of view.steps) {
     lines.push(`${marks[step.state]} ${step.name}${step.detail ? ` — ${step.detail}` : ''}`);

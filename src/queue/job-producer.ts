@@ -15,6 +15,12 @@ export interface JobProducerOptions {
   timeoutMs?: number;
 }
 
+/** Anything that takes a job to run: the producer itself, or a gate in front of it. */
+export interface JobEnqueuer {
+  /** Takes the job; resolves to its id, the same for a repeated request. */
+  enqueue(data: JobData): Promise<string>;
+}
+
 /** Puts checked jobs on the queue, with an id that makes a repeated request a no-op. */
 export class JobProducer {
   readonly #queue: Queue;

@@ -20,6 +20,23 @@ export interface JobView {
   createdAt: number;
   startedAt: number | undefined;
   finishedAt: number | undefined;
+  /** For a change that needed approval: who asked, what changes, who decided. */
+  approval?: ApprovalInfo;
+}
+
+/** The approval side of a job, as its status message shows it. */
+export interface ApprovalInfo {
+  requestedBy: string;
+  /** Lines `what: before → after`. */
+  change: string[];
+  /** How many distinct approvals it needs. */
+  approvers: number;
+  approvedBy: string[];
+  rejectedBy: string | undefined;
+  reason: string | undefined;
+  expiresAt: number;
+  /** Still waiting: the buttons work. */
+  open: boolean;
 }
 
 const stateWords: Record<string, JobStateWord> = {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { deletesWithoutApproval, writePolicyFile } from '../support/policy-file.js';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { say, startSay } from '../support/say.js';
@@ -17,7 +18,12 @@ describe('deleting a service while its deploy waits for a model that never gets 
     redis = await startRedis();
     product = await startProduct({
       redisUrl: redis.url,
-      env: { SHIPMATE_MODELS: fixtures, SLOW_INIT_SECONDS: '120' },
+      env: {
+        SHIPMATE_MODELS: fixtures,
+        SLOW_INIT_SECONDS: '120',
+        // This test is about a delete racing a deploy; approvals have their own tests.
+        SHIPMATE_POLICY: await writePolicyFile(deletesWithoutApproval),
+      },
     });
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { keyChangesWithoutApproval, writePolicyFile } from '../support/policy-file.js';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
@@ -52,6 +53,8 @@ describe('keys and tokens from Slack, across processes', () => {
         SLACK_BOT_TOKEN: slack.token,
         SLACK_API_URL: slack.url,
         SHIPMATE_TOKEN_LIFETIME_S: String(tokenLifetimeS),
+        // Approving is tested elsewhere; here the key changes themselves are.
+        SHIPMATE_POLICY: await writePolicyFile(keyChangesWithoutApproval),
       },
     });
     chat = createSlackChat({

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { deletesWithoutApproval, writePolicyFile } from '../support/policy-file.js';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -36,7 +37,11 @@ let models: string;
 async function start(existingHome?: string): Promise<Product> {
   const started = await startProduct({
     redisUrl: redis.url,
-    env: { SHIPMATE_MODELS: models },
+    // Deletes here are about the local target; approvals have their own tests.
+    env: {
+      SHIPMATE_MODELS: models,
+      SHIPMATE_POLICY: await writePolicyFile(deletesWithoutApproval),
+    },
     ...(existingHome === undefined ? {} : { home: existingHome }),
   });
   running.add(started);

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 
+import { rolloutsWithoutApproval, writePolicyFile } from '../support/policy-file.js';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { killStraySays, makeModelsDir, say } from './e2e-support.js';
@@ -19,7 +20,10 @@ beforeAll(async () => {
   redis = await startRedis();
   product = await startProduct({
     redisUrl: redis.url,
-    env: { SHIPMATE_MODELS: await makeModelsDir(scratch) },
+    env: {
+      SHIPMATE_MODELS: await makeModelsDir(scratch),
+      SHIPMATE_POLICY: await writePolicyFile(rolloutsWithoutApproval),
+    },
   });
 });
 

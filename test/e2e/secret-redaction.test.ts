@@ -63,7 +63,7 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
       ['keys regen diabetes --key primary', alice],
       ['keys regen diabetes --key secondary', bob],
     ] as const) {
-      const job = await chat.runJob(text, user);
+      const job = await chat.runJob(text, user, user === alice ? bob : alice);
       expect(job.status).toContain('— succeeded');
       jobIds.push(job.jobId);
     }
@@ -77,7 +77,7 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
   },
   'service update': async ({ chat, ask, jobIds }) => {
     for (const auth of ['token', 'none', 'key']) {
-      const job = await chat.runJob(`service update diabetes --auth ${auth}`, bob);
+      const job = await chat.runJob(`service update diabetes --auth ${auth}`, bob, alice);
       expect(job.status).toContain('— succeeded');
       jobIds.push(job.jobId);
       if (auth === 'token') await ask('token diabetes');
@@ -97,18 +97,18 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
     await ask('endpoint version add diabetes canary --model diabetes:9', bob);
   },
   'endpoint version update': async ({ chat, jobIds }) => {
-    const job = await chat.runJob('endpoint version update diabetes canary --control');
+    const job = await chat.runJob('endpoint version update diabetes canary --control', alice, bob);
     expect(job.status).toContain('— succeeded');
     jobIds.push(job.jobId);
   },
   traffic: async ({ chat, ask, jobIds }) => {
-    const job = await chat.runJob('traffic diabetes canary=30', bob);
+    const job = await chat.runJob('traffic diabetes canary=30', bob, alice);
     expect(job.status).toContain('— succeeded');
     jobIds.push(job.jobId);
     await ask('traffic diabetes canary=30 diabetes-1=80', bob);
   },
   'endpoint version delete': async ({ chat, jobIds }) => {
-    const job = await chat.runJob('endpoint version delete diabetes canary', bob);
+    const job = await chat.runJob('endpoint version delete diabetes canary', bob, alice);
     expect(job.status).toContain('— succeeded');
     jobIds.push(job.jobId);
   },
@@ -120,8 +120,22 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
     for (const id of jobIds) await ask(`job ${id}`, bob);
   },
   'service delete': async ({ chat }) => {
-    const job = await chat.runJob('service delete churn', bob);
+    const job = await chat.runJob('service delete churn', bob, alice);
     expect(job.status).toContain('— succeeded');
+  },
+  approve: async ({ ask }) => {
+    await ask('approve zz99zz99', bob);
+  },
+  reject: async ({ chat, ask }) => {
+    const pending = await ask('keys regen diabetes --key secondary');
+    const id = /job ([a-z0-9]+)/.exec(pending)?.[1] ?? '';
+    await ask(`approve ${id}`);
+    await ask(`reject ${id} --reason "not today"`, bob);
+    expect(await chat.reply(await chat.send(`job ${id}`))).toContain('rejected');
+  },
+  audit: async ({ ask }) => {
+    await ask('audit');
+    await ask('audit --service diabetes --limit 5', bob);
   },
 };
 

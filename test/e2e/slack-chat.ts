@@ -8,8 +8,15 @@ export interface SlackChat {
   send(text: string, user?: string): Promise<string>;
   /** The first text posted to a response URL id. */
   reply(responseId: string): Promise<string>;
-  /** Sends a command that starts a job and waits for its status message to end. */
-  runJob(text: string, user?: string): Promise<{ jobId: string; status: string }>;
+  /**
+   * Sends a command that starts a job and waits for its status message to end. With an
+   * approver, waits for the job to await approval and approves it as that user first.
+   */
+  runJob(
+    text: string,
+    user?: string,
+    approver?: string,
+  ): Promise<{ jobId: string; status: string }>;
   /** Replies that rode on the acknowledgement (parse errors), by response URL id. */
   acks: ReadonlyMap<string, string>;
   /** Who sent the command behind each response URL id. */
@@ -66,10 +73,21 @@ export function createSlackChat(options: SlackChatOptions): SlackChat {
     reply,
     acks,
     senders,
-    async runJob(text, user) {
+    async runJob(text, user, approver) {
       const answer = await reply(await send(text, user));
       const jobId = /job ([a-z0-9]+)/.exec(answer)?.[1];
       if (jobId === undefined) throw new Error(`\`${text}\` started no job:\n${answer}`);
+
+      if (approver !== undefined) {
+        await waitFor(
+          () =>
+            [...slack.messages.values()].some(
+              (m) => m.text?.startsWith(`job ${jobId} `) && m.text.includes('awaiting approval'),
+            ),
+          { what: `job ${jobId} to await approval`, timeoutMs: 20_000, intervalMs: 20 },
+        );
+        await reply(await send(`approve ${jobId}`, approver));
+      }
 
       const status = await waitFor(
         () =>

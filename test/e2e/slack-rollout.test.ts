@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { rolloutsWithoutApproval, writePolicyFile } from '../support/policy-file.js';
 import type { Product } from '../support/product.js';
 import type { RedisServer } from '../support/redis-server.js';
 import type { SlackApiStub } from '../support/slack-api-stub.js';
@@ -73,7 +74,11 @@ describe('rolling a second version out from Slack', () => {
   };
 
   beforeAll(async () => {
-    ({ redis, slack, product } = await startSlackProduct(signingSecret));
+    // Approving is tested elsewhere; here the rollout itself is.
+    const policy = await writePolicyFile(rolloutsWithoutApproval);
+    ({ redis, slack, product } = await startSlackProduct(signingSecret, {
+      SHIPMATE_POLICY: policy,
+    }));
     expect(await run('deploy diabetes:1 --name diabetes')).toContain('succeeded');
     key = keysOf(await ask('keys show diabetes')).primary;
   });

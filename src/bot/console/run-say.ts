@@ -12,6 +12,8 @@ import { JobNotifier } from '../../notify/job-notifier.js';
 import type { Logger } from '../../platform/logger.js';
 import { newRequestId } from '../../queue/job-id.js';
 import type { JobView } from '../../queue/job-view.js';
+import { isFinal, jobStatusText } from '../../notify/job-status-text.js';
+import type { StatusSink } from '../../notify/status-sink.js';
 import { errorReply } from '../error-reply.js';
 import { createConsoleStatusSink } from './console-status-sink.js';
 
@@ -56,28 +58,54 @@ export async function runSay(text: string, options: RunSayOptions): Promise<numb
     return 0;
   }
 
+  const view = await options.deps.jobView(reply.jobId).catch(() => undefined);
+  if (view !== undefined && view.data.origin.platform !== 'console') {
+    // Approved here, asked elsewhere: its status message lives in that chat, not here.
+    out(reply.text);
+    const final = await pollUntilFinal(reply.jobId, options);
+    out(jobStatusText(final));
+    return final.state === 'succeeded' ? 0 : 1;
+  }
+
   const final = await follow(reply.jobId, options);
+  if (final.state === 'awaiting approval') {
+    out(
+      `Waiting for approval: someone else may \`approve ${final.id}\` or ` +
+        `\`reject ${final.id}\`; see it with \`job ${final.id}\`.`,
+    );
+    return 0;
+  }
   // The terminal belongs to the person who asked: a regenerated key is shown right here.
   const handoff = await keyHandoffText(final, deps).catch(() => undefined);
   if (handoff !== undefined) out(handoff);
   return final.state === 'succeeded' ? 0 : 1;
 }
 
+async function pollUntilFinal(jobId: string, options: RunSayOptions): Promise<JobView> {
+  for (;;) {
+    const view = await options.deps.jobView(jobId).catch(() => undefined);
+    if (view !== undefined && isFinal(view)) return view;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function follow(jobId: string, options: RunSayOptions): Promise<JobView> {
   return new Promise<JobView>((resolve) => {
+    const done = (view: JobView): void => {
+      clearInterval(poll);
+      clearTimeout(hint);
+      resolve(view);
+    };
     const notifier = new JobNotifier({
       queue: options.deps.queue,
       events: options.events,
       redis: options.redis,
-      sinks: [createConsoleStatusSink(options.out)],
+      sinks: [stopAtApproval(createConsoleStatusSink(options.out), done)],
+      view: options.deps.jobView,
       logger: options.logger,
       paceMs: 0,
       only: (id) => id === jobId,
-      onFinal: (view) => {
-        clearInterval(poll);
-        clearTimeout(hint);
-        resolve(view);
-      },
+      onFinal: (view) => done(view),
     });
     notifier.start();
 
@@ -95,4 +123,23 @@ async function follow(jobId: string, options: RunSayOptions): Promise<JobView> {
         .catch(() => undefined);
     }, options.workerHintMs ?? 3_000);
   });
+}
+
+/** A job that waits for approval may wait for hours: show it, then stop following. */
+function stopAtApproval(sink: StatusSink, done: (view: JobView) => void): StatusSink {
+  const check = (view: JobView): void => {
+    if (view.state === 'awaiting approval') done(view);
+  };
+  return {
+    platform: sink.platform,
+    async post(channelId, view) {
+      const id = await sink.post(channelId, view);
+      check(view);
+      return id;
+    },
+    async update(channelId, messageId, view) {
+      await sink.update(channelId, messageId, view);
+      check(view);
+    },
+  };
 }

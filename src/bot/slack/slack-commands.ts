@@ -8,6 +8,7 @@ import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { errorReply } from '../error-reply.js';
+import { openDeployModal } from './slack-deploy-modal.js';
 
 /** Options for {@link registerSlackCommands}. */
 export interface SlackCommandsOptions {
@@ -24,7 +25,7 @@ export interface SlackCommandsOptions {
 export function registerSlackCommands(options: SlackCommandsOptions): void {
   const { app, deps, metrics } = options;
 
-  app.command('/ml', async ({ command, ack, respond: boltRespond }) => {
+  app.command('/ml', async ({ command, ack, respond: boltRespond, client }) => {
     const started = performance.now();
     const logger = options.logger.child({
       platform: 'slack',
@@ -41,6 +42,22 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
             logger.warn('slash command without a response URL; reply dropped');
             return Promise.resolve();
           };
+
+    // `/ml deploy` alone opens the deploy modal; its trigger id is valid for 3 s.
+    if (/^deploy\s*$/i.test(command.text.trim())) {
+      await ack();
+      await openDeployModal({
+        client,
+        deps,
+        triggerId: command.trigger_id,
+        channelId: command.channel_id,
+        userId: command.user_id,
+        logger,
+      }).catch((error: unknown) =>
+        respond({ response_type: 'ephemeral', text: errorReply(error, logger) }),
+      );
+      return;
+    }
 
     let parsed: Command;
     try {

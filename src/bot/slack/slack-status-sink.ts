@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { JobView } from '../../queue/job-view.js';
 import { jobStatusText } from '../../notify/job-status-text.js';
 import type { StatusSink } from '../../notify/status-sink.js';
+import { statusBlocks } from './status-blocks.js';
 
 /**
  * Job status in Slack: chat.postMessage once, chat.update after. The WebClient waits out
@@ -16,6 +17,7 @@ export function createSlackStatusSink(client: WebClient): StatusSink {
       const result = await client.chat.postMessage({
         channel: channelId,
         text: jobStatusText(view),
+        blocks: statusBlocks(view),
         unfurl_links: false,
       });
       return `${result.channel ?? channelId}|${result.ts ?? ''}`;
@@ -23,7 +25,12 @@ export function createSlackStatusSink(client: WebClient): StatusSink {
 
     async update(_channelId: string, messageId: string, view: JobView): Promise<void> {
       const [channel = '', ts = ''] = messageId.split('|');
-      await client.chat.update({ channel, ts, text: jobStatusText(view) });
+      await client.chat.update({
+        channel,
+        ts,
+        text: jobStatusText(view),
+        blocks: statusBlocks(view),
+      });
     },
   };
 }

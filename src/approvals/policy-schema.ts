@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** `30s`, `15m`, `2h`, `1d`: how long an approval request waits. */
+const duration = z
+  .string()
+  .regex(/^\d{1,6}[smhd]$/, 'expected a duration such as 30s, 15m, 2h or 1d')
+  .transform((text) => {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1)] ?? 0;
+    return Number(text.slice(0, -1)) * unit;
+  })
+  .refine((ms) => ms >= 1_000 && ms <= 30 * 86_400_000, 'expected between 1s and 30d');
+
+/**
+ * Who a rule names: `*` for anyone, `group:<name>` for a group of the file, or a user id
+ * (Slack `U…`, a Teams AAD object id, `console:<os user>` for `shipmate say`).
+ */
+const principal = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^(\*|group:[a-z][a-z0-9-]{0,62}|[A-Za-z0-9][A-Za-z0-9:._@-]*)$/, {
+    error: 'expected *, group:<name> or a user id such as U0123ABCD',
+  });
+
+/** A command kind (`deploy`, `service.delete`, …) or `*` for every kind. */
+const commandPattern = z.string().regex(/^(\*|[a-z]+(\.[a-z]+)*)$/, {
+  error: 'expected a command kind such as deploy or service.delete, or *',
+});
+
+/** A service or endpoint name, `*` standing for any run of characters: `prod-*`. */
+const namePattern = z.string().regex(/^[a-z0-9*-]{1,32}$/, {
+  error: 'expected a name pattern such as prod-* or *',
+});
+
+export const approvalRule = z.strictObject({
+  /** How many distinct people must approve; never the requester. */
+  approvers: z.number().int().min(1).max(5),
+  /** Who may approve. */
+  from: z.array(principal).min(1).default(['*']),
+  /** How long the request waits before it is cancelled. */
+  expires: duration.default(86_400_000),
+});
+
+export const policyRule = z.strictObject({
+  /** Shown when this rule refuses a command. */
+  name: z.string().min(1).max(80),
+  commands: z.array(commandPattern).min(1),
+  /** Service or endpoint names the rule covers; every name when left out. */
+  services: z.array(namePattern).min(1).default(['*']),
+  /** `local` or cluster names; every target when left out. */
+  targets: z.array(namePattern).min(1).default(['*']),
+  /** Who may run the command. */
+  allow: z.array(principal).min(1).default(['*']),
+  /** Whether a change needs approval before it runs; `false` or left out: it does not. */
+  approval: z.union([z.literal(false), approvalRule]).default(false),
+});
+
+/** The policy file (`SHIPMATE_POLICY`), YAML or JSON. */
+export const policyFile = z
+  .strictObject({
+    groups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/), z.array(principal)).default({}),
+    rules: z.array(policyRule).default([]),
+  })
+  .superRefine((file, ctx) => {
+    file.rules.forEach((rule, index) => {
+      const named = [...rule.allow, ...(rule.approval === false ? [] : rule.approval.from)];
+      for (const who of named) {
+        const group = who.startsWith('group:') ? who.slice('group:'.length) : undefined;
+        if (group !== undefined && !(group in file.groups)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `group '${group}' is not defined under groups`,
+            path: ['rules', index, named.indexOf(who) < rule.allow.length ? 'allow' : 'approval'],
+          });
+        }
+      }
+    });
+  });
+
+export type PolicyFile = z.infer<typeof policyFile>;
+export type PolicyRule = z.infer<typeof policyRule>;
+export type ApprovalRule = z.infer<typeof approvalRule>;

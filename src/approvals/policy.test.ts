@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+
+import { InputError } from '../platform/errors.js';
+import { parsePolicy } from './load-policy.js';
+import { Policy } from './policy.js';
+
+const subject = (kind: string, extra: Partial<Parameters<Policy['decide']>[0]> = {}) => ({
+  kind,
+  name: 'diabetes',
+  target: 'local',
+  userId: 'U0ALICE',
+  ...extra,
+});
+
+function refusal(text: string): string {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (error) {
+    if (error instanceof InputError) return error.userMessage;
+    throw error;
+  }
+  throw new Error('expected the policy to be refused');
+}
+
+describe('the built-in policy', () => {
+  const policy = new Policy();
+
+  it('lets anyone read and deploy to the local target without approval', () => {
+    for (const kind of ['service.list', 'keys.show', 'audit', 'deploy', 'service.update']) {
+      const decision = policy.decide(subject(kind));
+      expect(decision.allowed).toBe(true);
+      expect(decision.approval).toBeUndefined();
+    }
+  });
+
+  it('asks one approval for deletes, traffic shifts, key regeneration and cluster deploys', () => {
+    const cases = [
+      subject('service.delete'),
+      subject('endpoint.version.delete'),
+      subject('traffic'),
+      subject('endpoint.version.update'),
+      subject('keys.regen'),
+      subject('deploy', { target: 'prod-aks' }),
+      subject('some.new.kind'),
+    ];
+    for (const s of cases) {
+      expect(policy.decide(s).approval, s.kind).toMatchObject({ approvers: 1, from: ['*'] });
+    }
+  });
+});
+
+describe('a policy file', () => {
+  const policy = parsePolicy(
+    [
+      'groups:',
+      '  leads: [U0BOB, U0CAROL]',
+      'rules:',
+      '  - name: prod needs two leads',
+      '    commands: [deploy, service.delete]',
+      '    services: ["prod-*"]',
+      '    allow: [group:leads, U0ALICE]',
+      '    approval: { approvers: 2, from: [group:leads], expires: 15m }',
+      '  - name: deletes are free here',
+      '    commands: [service.delete]',
+    ].join('\n'),
+    'policy.yaml',
+  );
+
+  it('applies the first matching rule, with groups resolved to user ids', () => {
+    const decision = policy.decide(subject('deploy', { name: 'prod-scoring' }));
+    expect(decision).toEqual({
+      rule: 'prod needs two leads',
+      allowed: true,
+      approval: { approvers: 2, from: ['U0BOB', 'U0CAROL'], expiresMs: 15 * 60_000 },
+    });
+  });
+
+  it('refuses a user the matching rule does not allow, naming the rule', () => {
+    const decision = policy.decide(subject('service.delete', { name: 'prod-x', userId: 'U0EVE' }));
+    expect(decision).toMatchObject({ rule: 'prod needs two leads', allowed: false });
+  });
+
+  it('falls through to later rules and then to the built-in ones', () => {
+    expect(policy.decide(subject('service.delete')).approval).toBeUndefined();
+    expect(policy.decide(subject('traffic')).rule).toBe('default: traffic shifts');
+  });
+
+  it('reads JSON as well', () => {
+    const json = parsePolicy('{"rules": [{"name": "x", "commands": ["traffic"]}]}', 'p.json');
+    expect(json.decide(subject('traffic'))).toMatchObject({ rule: 'x', approval: undefined });
+  });
+});
+
+describe('a bad policy file', () => {
+  it('names the line and the reason of a bad value', () => {
+    const text = [
+      'rules:',
+      '  - name: r',
+      '    commands: [deploy]',
+      '    approval:',
+      '      approvers: 0',
+    ];
+    expect(refusal(text.join('\n'))).toMatch(
+      /policy\.yaml line 5 .*approvers.*>=1|line 5.*too small/i,
+    );
+  });
+
+  it('names an unknown group', () => {
+    const text = 'rules:\n  - name: r\n    commands: [deploy]\n    allow: [group:nobody]\n';
+    expect(refusal(text)).toMatch(/line 4 .*group 'nobody' is not defined/);
+  });
+
+  it('names a YAML syntax error with its line', () => {
+    expect(refusal('rules:\n  - name: [unclosed\n')).toMatch(/line \d+: /);
+  });
+
+  it('refuses unknown fields', () => {
+    expect(refusal('rules:\n  - name: r\n    commands: [deploy]\n    approvers: 2\n')).toMatch(
+      /line 2.*approvers/,
+    );
+  });
+});

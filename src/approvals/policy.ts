@@ -1,0 +1,89 @@
+import { defaultRules } from './default-policy.js';
+import type { PolicyFile, PolicyRule } from './policy-schema.js';
+
+/** What a command is about, as the policy matches it. */
+export interface PolicySubject {
+  /** The command kind (`deploy`) or, at the queue, the job kind. */
+  kind: string;
+  /** The service or endpoint name; undefined for commands about no one service. */
+  name: string | undefined;
+  /** `local` or a cluster name; undefined when not known. */
+  target: string | undefined;
+  userId: string;
+}
+
+/** The approval a change needs, with the approvers resolved to user ids. */
+export interface ApprovalNeed {
+  approvers: number;
+  /** User ids allowed to approve; `*` for anyone but the requester. */
+  from: readonly string[];
+  expiresMs: number;
+}
+
+/** The policy's answer for one subject. */
+export interface PolicyDecision {
+  rule: string;
+  allowed: boolean;
+  approval: ApprovalNeed | undefined;
+}
+
+/**
+ * The access and approval policy: the rules of the policy file in order, then the built-in
+ * ones; the first rule whose commands, services and targets match decides.
+ */
+export class Policy {
+  readonly #rules: readonly PolicyRule[];
+  readonly #groups: Readonly<Record<string, readonly string[]>>;
+
+  constructor(file: PolicyFile = { groups: {}, rules: [] }) {
+    this.#rules = [...file.rules, ...defaultRules];
+    this.#groups = file.groups;
+  }
+
+  decide(subject: PolicySubject): PolicyDecision {
+    const rule = this.#rules.find((r) => matches(r, subject));
+    // The last built-in rule matches every kind, so this is only a guard.
+    if (rule === undefined) return { rule: 'no rule', allowed: false, approval: undefined };
+
+    const allowed = this.#names(rule.allow, subject.userId);
+    const approval =
+      rule.approval === false
+        ? undefined
+        : {
+            approvers: rule.approval.approvers,
+            from: this.#expand(rule.approval.from),
+            expiresMs: rule.approval.expires,
+          };
+    return { rule: rule.name, allowed, approval };
+  }
+
+  /** True when `principals` (as the file writes them) include the user. */
+  #names(principals: readonly string[], userId: string): boolean {
+    return this.#expand(principals).some((p) => p === '*' || p === userId);
+  }
+
+  #expand(principals: readonly string[]): string[] {
+    return principals.flatMap((p) =>
+      p.startsWith('group:') ? this.#expand(this.#groups[p.slice('group:'.length)] ?? []) : [p],
+    );
+  }
+}
+
+/** True when a user may approve under an approval need (the requester is checked apart). */
+export function mayApprove(need: Pick<ApprovalNeed, 'from'>, userId: string): boolean {
+  return need.from.some((p) => p === '*' || p === userId);
+}
+
+function matches(rule: PolicyRule, subject: PolicySubject): boolean {
+  return (
+    rule.commands.some((c) => c === '*' || c === subject.kind) &&
+    rule.services.some((p) => subject.name === undefined || glob(p, subject.name)) &&
+    rule.targets.some((p) => glob(p, subject.target ?? 'local'))
+  );
+}
+
+function glob(pattern: string, name: string): boolean {
+  if (pattern === '*') return true;
+  const parts = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`).test(name);
+}

@@ -78,4 +78,18 @@ describe('commandSpecs', () => {
     });
     expect(() => parseCommand('audit --limit 0')).toThrow(/--limit/);
   });
+
+  it('reads an unquoted reason of several words, and refuses words without --reason', () => {
+    expect(parseCommand('reject 3fk2a9x1 --reason not before the release')).toEqual({
+      kind: 'reject',
+      id: '3fk2a9x1',
+      reason: 'not before the release',
+    });
+    expect(() => parseCommand('reject 3fk2a9x1 not today')).toThrow(
+      /give the reason after --reason/,
+    );
+    expect(() => parseCommand(`reject 3fk2a9x1 --reason ${'x'.repeat(501)}`)).toThrow(
+      /at most 500 characters/,
+    );
+  });
 });

@@ -458,12 +458,26 @@ export const commandSpecs: readonly CommandSpec[] = [
     words: ['reject'],
     usage: 'reject <id> [--reason TEXT]',
     summary: 'reject a job that waits for approval; it will not run',
-    positionals: ['id'],
+    // `--reason not today` reads as a reason of two words, quoted or not.
+    positionals: ['id', 'more?...'],
     options: { reason: { type: 'string' } },
     schema: z
       .object({
         id: jobId,
-        reason: z.string().max(500, 'expected at most 500 characters').optional(),
+        more: z.array(z.string()).default([]),
+        reason: z.string().optional(),
+      })
+      .refine((v) => v.more.length === 0 || v.reason !== undefined, {
+        error: 'give the reason after --reason, e.g. --reason "not before the release"',
+        path: ['reason'],
+      })
+      .transform((v) => ({
+        id: v.id,
+        reason: v.reason === undefined ? undefined : [v.reason, ...v.more].join(' '),
+      }))
+      .refine((v) => (v.reason?.length ?? 0) <= 500, {
+        error: 'expected at most 500 characters',
+        path: ['reason'],
       })
       .transform((v): Command => ({ kind: 'reject', id: v.id, reason: v.reason })),
   },

@@ -93,7 +93,7 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
     });
   }
 
-  const required = spec.positionals.filter((p) => !p.endsWith('?')).length;
+  const required = spec.positionals.filter((p) => !/\?(\.\.\.)?$/.test(p)).length;
   const variadic = spec.positionals.at(-1)?.endsWith('...') === true;
   if (!variadic && parsed.positionals.length > spec.positionals.length) {
     const extra = parsed.positionals.slice(spec.positionals.length).join(' ');
@@ -121,9 +121,9 @@ function readArguments(spec: CommandSpec, rest: string[]): Record<string, unknow
   return input;
 }
 
-/** A positional's key without its `?` (optional) or `...` (the rest) mark. */
+/** A positional's key without its `?` (optional), `...` (the rest) or `?...` marks. */
 function bare(name: string): string {
-  return name.replace(/(\?|\.\.\.)$/, '');
+  return name.replace(/\??(\.\.\.)?$/, '');
 }
 
 /**

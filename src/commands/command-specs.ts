@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
 import { keyName } from '../registry/key-name.js';
-import { modelRef, resourceName } from '../registry/names.js';
-import { authOption } from './auth-option.js';
+import { resourceName } from '../registry/names.js';
 import type { Command } from './command.js';
+import {
+  deploySchema,
+  serviceUpdateSchema,
+  shareList,
+  versionAddSchema,
+  versionUpdateSchema,
+} from './rollout-schemas.js';
+import { count, jobId, service, sizingOptions } from './value-schemas.js';
 
 type OptionSpec = { type: 'string' | 'boolean' };
 
@@ -12,7 +19,10 @@ export interface CommandSpec {
   words: readonly string[];
   usage: string;
   summary: string;
-  /** Names of the positional arguments, in order; a trailing `?` marks an optional one. */
+  /**
+   * Names of the positional arguments, in order: a trailing `?` marks an optional one,
+   * `...` one that takes every word left, and `?...` zero or more words left.
+   */
   positionals: readonly string[];
   /** How the usage line writes each positional, when not `<key>`. */
   positionalLabels?: readonly string[];
@@ -20,226 +30,6 @@ export interface CommandSpec {
   /** zod schema over `{ ...positionals, ...options }` producing the Command. */
   schema: z.ZodType<Command>;
 }
-
-/** A plain decimal as typed in chat: `0.5`, `2`; not `0x10`, `1e3` or an empty value. */
-const decimal = (expected: string) =>
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/, expected)
-    .transform(Number);
-
-const count = (what: string, max: number) =>
-  decimal(`expected a whole number of ${what}`).pipe(
-    z
-      .number()
-      .int(`expected a whole number of ${what}`)
-      .min(1, `expected at least 1 ${what.replace(/s$/, '')}`)
-      .max(max, `expected at most ${max} ${what}`),
-  );
-
-const modelList = z
-  .string({ error: 'expected <model>:<version>, e.g. diabetes:1' })
-  .transform((text, ctx) =>
-    text.split(',').map((part) => {
-      const [name = '', version = '', extra] = part.split(':');
-      const parsed = modelRef.safeParse({ name, version });
-      if (extra !== undefined || !parsed.success) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `'${part}' is not <model>:<version>, e.g. diabetes:1`,
-        });
-        return { name, version };
-      }
-      return parsed.data;
-    }),
-  )
-  .refine((models) => models.length <= 10, { error: 'at most 10 models in one version' })
-  .refine((models) => new Set(models.map((m) => m.name)).size === models.length, {
-    error: 'each model may appear once (two versions of one model cannot share a version)',
-  });
-
-const autoscale = z
-  .string()
-  .regex(/^\d+-\d+$/, 'expected MIN-MAX replicas, e.g. 1-5')
-  .transform((text) => {
-    const [min, max] = text.split('-').map(Number) as [number, number];
-    return { min, max };
-  })
-  .refine((r) => r.min >= 1 && r.max <= 100 && r.min <= r.max, {
-    error: 'expected 1 ≤ MIN ≤ MAX ≤ 100',
-  });
-
-/** `--cpu`, `--memory`, `--replicas`, `--autoscale`: what a version may be sized with. */
-const sizing = {
-  cpu: decimal('expected a number of cores, e.g. 0.5')
-    .pipe(z.number().positive('expected more than 0 cores').max(64, 'expected at most 64 cores'))
-    .optional(),
-  memory: decimal('expected gigabytes, e.g. 1.5')
-    .pipe(z.number().positive('expected more than 0 GB').max(256, 'expected at most 256 GB'))
-    .optional(),
-  replicas: count('replicas', 100).optional(),
-  autoscale: autoscale.optional(),
-};
-const sizingOptions = {
-  cpu: { type: 'string' },
-  memory: { type: 'string' },
-  replicas: { type: 'string' },
-  autoscale: { type: 'string' },
-} as const;
-
-const oneScale = {
-  error: 'give --replicas or --autoscale, not both',
-  path: ['replicas'],
-};
-const bothScales = (v: { replicas?: number; autoscale?: unknown }) =>
-  v.replicas === undefined || v.autoscale === undefined;
-
-const deploySchema = z
-  .object({
-    models: modelList,
-    name: resourceName.optional(),
-    target: resourceName.optional(),
-    version: resourceName.optional(),
-    ...sizing,
-    auth: authOption.optional(),
-    config: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a deployment configuration name')
-      .optional(),
-  })
-  .refine((v) => v.name !== undefined, {
-    error: 'name the new service, e.g. --name diabetes',
-    path: ['name'],
-  })
-  .refine(bothScales, oneScale)
-  .transform((v): Command => ({
-    kind: 'deploy',
-    models: v.models,
-    service: v.name ?? '',
-    target: v.target,
-    version: v.version,
-    cpu: v.cpu,
-    memoryGb: v.memory,
-    replicas: v.replicas,
-    autoscale: v.autoscale,
-    auth: v.auth,
-    config: v.config,
-  }));
-
-const service = z.object({ name: resourceName });
-
-/** A traffic percentile as typed: `10`, `12.5`, `10%`; 0 to 100, at most two decimals. */
-const percent = z
-  .string()
-  .regex(/^\d{1,3}(\.\d{1,2})?%?$/, 'expected a percentage from 0 to 100, e.g. 10 or 12.5')
-  .transform((text) => Number(text.replace('%', '')))
-  .pipe(z.number().max(100, 'expected at most 100 %'));
-
-/** `<version>=<P>` pairs of the `traffic` command. */
-const shareList = z.array(z.string()).transform((words, ctx) =>
-  words.map((word) => {
-    const [version = '', share = '', extra] = word.split('=');
-    const name = resourceName.safeParse(version);
-    const value = percent.safeParse(share);
-    if (extra !== undefined || !name.success || !value.success) {
-      ctx.addIssue({ code: 'custom', message: `'${word}' is not <version>=<P>, e.g. blue=10` });
-      return { version, traffic: 0 };
-    }
-    return { version: name.data, traffic: value.data };
-  }),
-);
-
-const serviceUpdateSchema = z
-  .object({
-    name: resourceName,
-    model: modelList.optional(),
-    ...sizing,
-    auth: authOption.optional(),
-  })
-  .refine(bothScales, oneScale)
-  .refine(
-    (v) => [v.model, v.cpu, v.memory, v.replicas, v.autoscale, v.auth].some((x) => x !== undefined),
-    {
-      error: 'nothing to change: give --model, --cpu, --memory, --replicas, --autoscale or --auth',
-    },
-  )
-  .refine(
-    (v) =>
-      v.auth === undefined ||
-      [v.model, v.cpu, v.memory, v.replicas, v.autoscale].every((x) => x === undefined),
-    {
-      // Two jobs with two outcomes; one command that half succeeded would be harder to read.
-      error: 'change --auth in a `service update` of its own',
-      path: ['auth'],
-    },
-  )
-  .transform((v): Command =>
-    v.auth !== undefined
-      ? { kind: 'service.auth', service: v.name, auth: v.auth }
-      : {
-          kind: 'service.update',
-          service: v.name,
-          models: v.model,
-          cpu: v.cpu,
-          memoryGb: v.memory,
-          replicas: v.replicas,
-          autoscale: v.autoscale,
-        },
-  );
-
-const versionAddSchema = z
-  .object({
-    endpoint: resourceName,
-    version: resourceName,
-    model: modelList.optional(),
-    traffic: percent.optional(),
-    default: z.boolean().default(false),
-    control: z.boolean().default(false),
-    ...sizing,
-  })
-  .refine((v) => v.model !== undefined, {
-    error: 'name what the version runs, e.g. --model diabetes:2',
-    path: ['model'],
-  })
-  .refine(bothScales, oneScale)
-  .transform((v): Command => ({
-    kind: 'endpoint.version.add',
-    endpoint: v.endpoint,
-    version: v.version,
-    models: v.model ?? [],
-    traffic: v.traffic,
-    makeDefault: v.default,
-    control: v.control,
-    cpu: v.cpu,
-    memoryGb: v.memory,
-    replicas: v.replicas,
-    autoscale: v.autoscale,
-  }));
-
-const versionUpdateSchema = z
-  .object({
-    endpoint: resourceName,
-    version: resourceName,
-    traffic: percent.optional(),
-    default: z.boolean().default(false),
-    control: z.boolean().default(false),
-    treatment: z.boolean().default(false),
-  })
-  .refine((v) => !(v.control && v.treatment), {
-    error: 'a version is the control or a treatment, not both',
-    path: ['control'],
-  })
-  .refine((v) => v.traffic !== undefined || v.default || v.control || v.treatment, {
-    error: 'nothing to change: give --traffic, --default, --control or --treatment',
-  })
-  .transform((v): Command => ({
-    kind: 'endpoint.version.update',
-    endpoint: v.endpoint,
-    version: v.version,
-    traffic: v.traffic,
-    makeDefault: v.default,
-    role: v.control ? 'control' : v.treatment ? 'treatment' : undefined,
-  }));
 
 // Issue 4 (keys and tokens): `keys regen`, `token` and `service update --auth`.
 const authSpecs: readonly CommandSpec[] = [
@@ -272,8 +62,6 @@ const authSpecs: readonly CommandSpec[] = [
     schema: service.transform((v): Command => ({ kind: 'token', service: v.name })),
   },
 ];
-const jobId = z.string().regex(/^[a-z0-9]{4,32}$/, 'expected a job id such as 3fk2a9x1');
-
 /** The commands this release understands, in the order `help` lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
   {

@@ -20,7 +20,6 @@ export async function handleKeysRegen(
   if (record === undefined) throw serviceNotFound(service);
   if (record.auth !== 'key') throw noKeyAuth(service, record.auth);
 
-  // TODO: regenerating a key should ask for approval once approvals (issue 5) exist.
   const jobId = await deps.producer.enqueue({
     kind: 'keys.regen',
     origin: originOf(request),

@@ -54,22 +54,21 @@ async function runJob(options: RolloutOptions, text: string): Promise<number> {
   throw new Error(`job ${jobId} (${text}) did not end within 60 s`);
 }
 
-/** `clients` loops scoring until `until` resolves; latency and serving version of each. */
+type Sample = { at: number; ms: number; status: number; version: string };
+
+/**
+ * `clients` loops scoring while `more()` says so; the latency, status and serving version of
+ * every request, unpinned.
+ */
 async function stream(
   options: RolloutOptions,
   clients: number,
-  until: Promise<unknown> | number,
-): Promise<Array<{ at: number; ms: number; status: number; version: string }>> {
+  more: () => boolean,
+): Promise<Sample[]> {
   const pool = new Pool(options.gatewayUrl, { connections: clients });
-  const seen: Array<{ at: number; ms: number; status: number; version: string }> = [];
-  let done = false;
-  if (typeof until === 'number') {
-    void sleep(until).then(() => (done = true));
-  } else {
-    void until.finally(() => (done = true));
-  }
+  const seen: Sample[] = [];
   const client = async () => {
-    while (!done) {
+    while (more()) {
       const at = performance.now();
       try {
         const answer = await pool.request({
@@ -91,6 +90,13 @@ async function stream(
   return seen;
 }
 
+/** True until `until` resolves. */
+function until(done: Promise<unknown>): () => boolean {
+  let over = false;
+  void done.finally(() => (over = true));
+  return () => !over;
+}
+
 /**
  * Adds a canary at 30 % and counts, over `requests` unpinned requests, which version served
  * each (no seed: the gateway's own random draws).
@@ -103,27 +109,11 @@ export async function measureSplit(options: RolloutOptions, requests: number) {
   );
 
   options.progress(`5: ${requests} requests to observe the split`);
-  const counts: Record<string, number> = {};
-  let errors = 0;
   let left = requests;
-  const pool = new Pool(options.gatewayUrl, { connections: 8 });
-  const client = async () => {
-    while (left > 0) {
-      left -= 1;
-      const answer = await pool.request({
-        path: `/api/v1/service/${options.service}/score`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.key}` },
-        body: diabetesBody,
-      });
-      await answer.body.text();
-      if (answer.statusCode !== 200) errors += 1;
-      const version = String(answer.headers['azureml-model-deployment'] ?? '');
-      counts[version] = (counts[version] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, client));
-  await pool.close();
+  const samples = await stream(options, 8, () => left-- > 0);
+  const errors = samples.filter((sample) => sample.status !== 200).length;
+  const counts: Record<string, number> = {};
+  for (const { version } of samples) counts[version] = (counts[version] ?? 0) + 1;
 
   const expected: Record<string, number> = { 'diabetes-1': 70, canary: 30 };
   const observed = Object.fromEntries(
@@ -141,18 +131,14 @@ export async function measureSplit(options: RolloutOptions, requests: number) {
  */
 export async function measureSwitch(options: RolloutOptions): Promise<SwitchLatency> {
   options.progress('5: steady stream before the switch');
-  const before = await stream(options, 8, 2_000);
+  const before = await stream(options, 8, until(sleep(2_000)));
 
   options.progress('5: steady stream through `service update --model diabetes:2`');
   let switchMs = 0;
   const update = runJob(options, `service update ${options.service} --model diabetes:2`).then(
     (ms) => (switchMs = ms),
   );
-  const during = await stream(
-    options,
-    8,
-    update.then(() => sleep(500)),
-  );
+  const during = await stream(options, 8, until(update.then(() => sleep(500))));
   await update;
 
   const failures = [...before, ...during].filter((s) => s.status !== 200).length;

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { InputError } from '../platform/errors.js';
+import { refusal } from '../../test/support/parse-refusal.js';
 import { parseCommand } from './parse-command.js';
-
-function refusal(text: string): InputError {
-  try {
-    parseCommand(text);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error(`expected \`${text}\` to be refused`);
-}
 
 describe('parseCommand: keys and tokens', () => {
   it('reads keys regen with the key to replace', () => {

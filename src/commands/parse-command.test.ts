@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { InputError } from '../platform/errors.js';
 import { commandSpecs } from './command-specs.js';
+import { refusal } from '../../test/support/parse-refusal.js';
 import { parseCommand } from './parse-command.js';
 
 const usageOf = (words: string): string => {
@@ -11,17 +11,6 @@ const usageOf = (words: string): string => {
 };
 
 const deployUsage = usageOf('deploy');
-
-/** The InputError the text is refused with; fails the test when it parses. */
-function refusal(text: string): InputError {
-  try {
-    parseCommand(text);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error(`expected \`${text}\` to be refused`);
-}
 
 const plainDeploy = {
   kind: 'deploy',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { VersionSpec } from '../registry/service-record.js';
+import { versionSpec } from '../../test/support/version-spec.js';
 import { trafficSplit, versionFor } from './traffic-split.js';
 import { pickVersion, type RoutableVersion } from './version-picker.js';
 
@@ -9,16 +9,7 @@ function version(
   traffic: number | undefined,
   options: { isDefault?: boolean; ready?: boolean } = {},
 ): RoutableVersion {
-  const spec: VersionSpec = {
-    name,
-    models: [{ name: 'diabetes', version: '1' }],
-    cpu: 0.1,
-    memoryGb: 0.5,
-    scale: { mode: 'fixed', replicas: 1 },
-    scoringTimeoutMs: 60_000,
-    isDefault: options.isDefault ?? false,
-    traffic,
-  };
+  const spec = versionSpec(name, { isDefault: options.isDefault ?? false, traffic });
   return { spec, ports: options.ready === false ? [] : [7000] };
 }
 

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import { versionSpec } from '../../test/support/version-spec.js';
 import { isShipmateError } from '../platform/errors.js';
 import { applyEndpointChange, type EndpointChange } from './endpoint-change.js';
 import type { VersionSpec } from './service-record.js';
 import { effectiveShares } from './traffic-shares.js';
 
-function version(name: string, extra: Partial<VersionSpec> = {}): VersionSpec {
-  return {
-    name,
-    models: [{ name: 'diabetes', version: '1' }],
-    cpu: 0.1,
-    memoryGb: 0.5,
-    scale: { mode: 'fixed', replicas: 1 },
-    scoringTimeoutMs: 60_000,
-    isDefault: false,
-    ...extra,
-  };
-}
+const version = versionSpec;
 
 function shares(versions: VersionSpec[]): Record<string, number> {
   return Object.fromEntries(effectiveShares(versions));

@@ -73,6 +73,18 @@ describe('rolling a second version out from Slack', () => {
     return Object.fromEntries(Object.entries(served).map(([v, n]) => [v, (n / count) * 100]));
   };
 
+  /** Scores with `azureml-model-deployment: <version>`, as a caller pinning a version. */
+  const pinnedTo = (version: string) =>
+    fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'azureml-model-deployment': version,
+      },
+      body: JSON.stringify(body),
+    });
+
   beforeAll(async () => {
     // Approving is tested elsewhere; here the rollout itself is.
     const policy = await writePolicyFile(rolloutsWithoutApproval);
@@ -128,41 +140,17 @@ describe('rolling a second version out from Slack', () => {
   });
 
   it('pins a request to a version with azureml-model-deployment', async () => {
-    const pinned = await fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        'azureml-model-deployment': 'diabetes-2',
-      },
-      body: JSON.stringify(body),
-    });
-    expect(pinned.status).toBe(200);
-    expect(pinned.headers.get('azureml-model-deployment')).toBe('diabetes-2');
-    const two = (await pinned.json()) as number[];
+    const toTwo = await pinnedTo('diabetes-2');
+    expect(toTwo.status).toBe(200);
+    expect(toTwo.headers.get('azureml-model-deployment')).toBe('diabetes-2');
+    const two = (await toTwo.json()) as number[];
 
-    const other = await fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        'azureml-model-deployment': 'diabetes-1',
-      },
-      body: JSON.stringify(body),
-    });
+    const other = await pinnedTo('diabetes-1');
     expect(other.headers.get('azureml-model-deployment')).toBe('diabetes-1');
     // The two versions are different models: their answers differ.
     expect((await other.json()) as number[]).not.toEqual(two);
 
-    const unknown = await fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'application/json',
-        'azureml-model-deployment': 'diabetes-9',
-      },
-      body: JSON.stringify(body),
-    });
+    const unknown = await pinnedTo('diabetes-9');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
       error: {
@@ -208,12 +196,7 @@ describe('rolling a second version out from Slack', () => {
 
     const split = await observedSplit(200);
     expect(split).toEqual({ 'diabetes-1': 100 });
-    const pinned = await fetch(`${product.gatewayUrl}/api/v1/service/diabetes/score`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'azureml-model-deployment': 'diabetes-2' },
-      body: JSON.stringify(body),
-    });
-    expect(pinned.status).toBe(404);
+    expect((await pinnedTo('diabetes-2')).status).toBe(404);
   });
 
   it('deletes the endpoint with its last version', async () => {

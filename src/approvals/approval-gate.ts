@@ -3,6 +3,7 @@ import { jobIdFor } from '../queue/job-id.js';
 import type { JobEnqueuer } from '../queue/job-producer.js';
 import { jobData, type JobData } from '../queue/job-schemas.js';
 import type { ApprovalDeps } from './approval-deps.js';
+import { alsoCountsAs } from './also-counts-as.js';
 import { changeText, describeChange } from './change-describers.js';
 import { jobSubject } from './job-subject.js';
 
@@ -33,6 +34,7 @@ export class ApprovalGate implements JobEnqueuer {
       name: subject.name,
       target: subject.target,
       userId: origin.userId,
+      also: alsoCountsAs(checked.kind, checked),
     });
     const base = {
       actor: { platform: origin.platform, userId: origin.userId, userName: origin.userName },

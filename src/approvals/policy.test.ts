@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../platform/errors.js';
 import { parsePolicy } from './load-policy.js';
+import { alsoCountsAs } from './also-counts-as.js';
 import { Policy } from './policy.js';
 
 const subject = (kind: string, extra: Partial<Parameters<Policy['decide']>[0]> = {}) => ({
@@ -118,5 +119,63 @@ describe('a bad policy file', () => {
     expect(refusal('rules:\n  - name: r\n    commands: [deploy]\n    approvers: 2\n')).toMatch(
       /line 2.*approvers/,
     );
+  });
+});
+
+describe('a change that is also another kind', () => {
+  const policy = parsePolicy(
+    [
+      'groups:',
+      '  leads: [U0BOB]',
+      'rules:',
+      '  - name: production needs a lead',
+      '    commands: [service.update, traffic]',
+      "    services: ['prod-*']",
+      '    allow: [group:leads]',
+      '  - name: only leads touch locked services',
+      "    commands: ['*']",
+      "    services: ['locked-*']",
+      '    allow: [group:leads]',
+      '',
+    ].join('\n'),
+    'policy.yaml',
+  );
+
+  it('checks `service update --auth` against the rules for service.update', () => {
+    const auth = subject('service.auth', {
+      name: 'prod-a',
+      also: alsoCountsAs('service.auth', {}),
+    });
+    expect(policy.decide(auth)).toMatchObject({
+      allowed: false,
+      rule: 'production needs a lead',
+    });
+  });
+
+  it('checks a version added with a share of traffic against the rules for traffic', () => {
+    const withShare = { kind: 'endpoint.version.add', traffic: 100, makeDefault: true };
+    const decision = policy.decide(
+      subject('endpoint.version.add', {
+        name: 'prod-a',
+        also: alsoCountsAs(withShare.kind, withShare),
+      }),
+    );
+    expect(decision).toMatchObject({ allowed: false, rule: 'production needs a lead' });
+
+    const builtIn = new Policy().decide(
+      subject('endpoint.version.add', { also: alsoCountsAs(withShare.kind, withShare) }),
+    );
+    expect(builtIn.approval?.approvers).toBe(1);
+    const noShare = new Policy().decide(
+      subject('endpoint.version.add', { also: alsoCountsAs('endpoint.version.add', {}) }),
+    );
+    expect(noShare.approval).toBeUndefined();
+  });
+
+  it('does not apply a rule about some services to commands that name none', () => {
+    for (const kind of ['jobs', 'job', 'audit', 'approve', 'reject', 'service.list']) {
+      expect(policy.decide(subject(kind, { name: undefined })).allowed).toBe(true);
+    }
+    expect(policy.decide(subject('service.show', { name: 'locked-x' })).allowed).toBe(false);
   });
 });

@@ -10,6 +10,11 @@ export interface PolicySubject {
   /** `local` or a cluster name; undefined when not known. */
   target: string | undefined;
   userId: string;
+  /**
+   * Other kinds the change also is: `service update --auth` is a `service.update` too, and a
+   * version added with a share of traffic is a `traffic` shift. The strictest answer wins.
+   */
+  also?: readonly string[];
 }
 
 /** The approval a change needs, with the approvers resolved to user ids. */
@@ -41,6 +46,19 @@ export class Policy {
   }
 
   decide(subject: PolicySubject): PolicyDecision {
+    const decisions = [subject.kind, ...(subject.also ?? [])].map((kind) =>
+      this.#decideOne({ ...subject, kind }),
+    );
+    const refused = decisions.find((d) => !d.allowed);
+    if (refused !== undefined) return refused;
+
+    const approvers = (d: PolicyDecision) => d.approval?.approvers ?? 0;
+    return decisions.reduce((strictest, d) =>
+      approvers(d) > approvers(strictest) ? d : strictest,
+    );
+  }
+
+  #decideOne(subject: PolicySubject): PolicyDecision {
     const rule = this.#rules.find((r) => matches(r, subject));
     // The last built-in rule matches every kind, so this is only a guard.
     if (rule === undefined) return { rule: 'no rule', allowed: false, approval: undefined };
@@ -77,7 +95,10 @@ export function mayApprove(need: Pick<ApprovalNeed, 'from'>, userId: string): bo
 function matches(rule: PolicyRule, subject: PolicySubject): boolean {
   return (
     rule.commands.some((c) => c === '*' || c === subject.kind) &&
-    rule.services.some((p) => subject.name === undefined || glob(p, subject.name)) &&
+    // A rule about some services says nothing about commands that name none (`jobs`, `audit`).
+    (subject.name === undefined
+      ? rule.services.includes('*')
+      : rule.services.some((p) => glob(p, subject.name ?? ''))) &&
     rule.targets.some((p) => glob(p, subject.target ?? 'local'))
   );
 }

@@ -1,3 +1,4 @@
+import { alsoCountsAs } from '../approvals/also-counts-as.js';
 import { refusedBy } from '../approvals/approval-gate.js';
 import type { Command } from '../commands/command.js';
 import type { ChatRequest } from './chat-request.js';
@@ -23,7 +24,13 @@ export async function authorizeCommand(
         ? undefined
         : (await deps.services.get(name))?.target;
 
-  const decision = deps.policy.decide({ kind: command.kind, name, target, userId: request.userId });
+  const decision = deps.policy.decide({
+    kind: command.kind,
+    name,
+    target,
+    userId: request.userId,
+    also: alsoCountsAs(command.kind, command),
+  });
   if (decision.allowed) return;
 
   await deps.audit.append({

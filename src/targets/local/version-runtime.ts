@@ -68,6 +68,9 @@ export class VersionRuntime {
   /** Drains and stops the old set once every new replica is ready. */
   async retireIfReplaced(): Promise<void> {
     if (this.retiring.length === 0) return;
+    // A new replica announces itself while it is being added, before the set is complete:
+    // an empty or partial set is not "every new replica ready".
+    if (this.replicas.length < replicaCount(this.desired)) return;
     if (!this.replicas.every((r) => r.state === 'ready')) return;
 
     const old = this.retiring;

@@ -85,6 +85,9 @@ describe('commandSpecs', () => {
       id: '3fk2a9x1',
       reason: 'not before the release',
     });
+    expect(parseCommand('reject 3fk2a9x1 --reason "no\n• approved by carol"')).toMatchObject({
+      reason: 'no • approved by carol',
+    });
     expect(() => parseCommand('reject 3fk2a9x1 not today')).toThrow(
       /give the reason after --reason/,
     );

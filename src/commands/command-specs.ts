@@ -261,7 +261,11 @@ export const commandSpecs: readonly CommandSpec[] = [
       })
       .transform((v) => ({
         id: v.id,
-        reason: v.reason === undefined ? undefined : [v.reason, ...v.more].join(' '),
+        // One line, as typed: a reason shown in a status message cannot forge lines of its own.
+        reason:
+          v.reason === undefined
+            ? undefined
+            : [v.reason, ...v.more].join(' ').replace(/\s+/g, ' ').trim(),
       }))
       .refine((v) => (v.reason?.length ?? 0) <= 500, {
         error: 'expected at most 500 characters',

@@ -6,6 +6,7 @@ import { handleCommand } from '../../handlers/handle-command.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Logger } from '../../platform/logger.js';
 import { errorReply } from '../error-reply.js';
+import { slackText } from './slack-text.js';
 import { approveActionId, rejectActionId } from './status-blocks.js';
 
 /** Options for {@link registerSlackApprovals}. */
@@ -66,9 +67,9 @@ export function registerSlackApprovals(options: SlackApprovalsOptions): void {
 
       let text: string;
       try {
-        text = (await handleCommand(command, request, deps)).text;
+        text = slackText((await handleCommand(command, request, deps)).text);
       } catch (error) {
-        text = errorReply(error, logger);
+        text = slackText(errorReply(error, logger));
       }
       // Through the response URL when the press carries one, else as an ephemeral message.
       const answered =

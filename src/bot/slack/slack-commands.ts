@@ -8,6 +8,7 @@ import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { errorReply } from '../error-reply.js';
+import { slackText } from './slack-text.js';
 import { openDeployModal } from './slack-deploy-modal.js';
 
 /** Options for {@link registerSlackCommands}. */
@@ -54,7 +55,7 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
         userId: command.user_id,
         logger,
       }).catch((error: unknown) =>
-        respond({ response_type: 'ephemeral', text: errorReply(error, logger) }),
+        respond({ response_type: 'ephemeral', text: slackText(errorReply(error, logger)) }),
       );
       return;
     }
@@ -63,7 +64,7 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
     try {
       parsed = parseCommand(command.text);
     } catch (error) {
-      await ack({ response_type: 'ephemeral', text: errorReply(error, logger) });
+      await ack({ response_type: 'ephemeral', text: slackText(errorReply(error, logger)) });
       metrics.ackSeconds.observe({ platform: 'slack' }, (performance.now() - started) / 1000);
       return;
     }
@@ -74,9 +75,11 @@ export function registerSlackCommands(options: SlackCommandsOptions): void {
       const reply = await handleCommand(parsed, requestOf(command), deps);
       await deliver(reply, respond);
     } catch (error) {
-      await respond({ response_type: 'ephemeral', text: errorReply(error, logger) }).catch(
-        (failure: unknown) =>
-          logger.warn({ err: failure }, 'could not answer through response URL'),
+      await respond({
+        response_type: 'ephemeral',
+        text: slackText(errorReply(error, logger)),
+      }).catch((failure: unknown) =>
+        logger.warn({ err: failure }, 'could not answer through response URL'),
       );
     }
   });
@@ -102,5 +105,5 @@ async function deliver(reply: Reply, respond: Respond): Promise<void> {
       ? `${reply.text}\nIts status follows in this channel; if no message appears, ` +
         'invite the Shipmate app to the channel.'
       : reply.text;
-  await respond({ response_type: 'ephemeral', replace_original: false, text });
+  await respond({ response_type: 'ephemeral', replace_original: false, text: slackText(text) });
 }

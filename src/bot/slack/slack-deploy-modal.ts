@@ -7,6 +7,7 @@ import { handleCommand } from '../../handlers/handle-command.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Logger } from '../../platform/logger.js';
 import { errorReply } from '../error-reply.js';
+import { slackText } from './slack-text.js';
 import { deployModal, deployModalId, fieldErrors, readDeploySubmission } from './deploy-modal.js';
 
 /** Options for {@link openDeployModal}. */
@@ -83,7 +84,7 @@ export function registerDeployModal(options: DeployModalOptions): void {
       text = errorReply(error, logger);
     }
     await client.chat
-      .postEphemeral({ channel: submission.channelId, user: body.user.id, text })
+      .postEphemeral({ channel: submission.channelId, user: body.user.id, text: slackText(text) })
       .catch((failure: unknown) => logger.warn({ err: failure }, 'could not answer a modal'));
   });
 }

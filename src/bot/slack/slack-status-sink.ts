@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { JobView } from '../../queue/job-view.js';
 import { jobStatusText } from '../../notify/job-status-text.js';
 import type { StatusSink } from '../../notify/status-sink.js';
+import { slackText } from './slack-text.js';
 import { statusBlocks } from './status-blocks.js';
 
 /**
@@ -16,7 +17,7 @@ export function createSlackStatusSink(client: WebClient): StatusSink {
     async post(channelId: string, view: JobView): Promise<string> {
       const result = await client.chat.postMessage({
         channel: channelId,
-        text: jobStatusText(view),
+        text: slackText(jobStatusText(view)),
         blocks: statusBlocks(view),
         unfurl_links: false,
       });
@@ -28,7 +29,7 @@ export function createSlackStatusSink(client: WebClient): StatusSink {
       await client.chat.update({
         channel,
         ts,
-        text: jobStatusText(view),
+        text: slackText(jobStatusText(view)),
         blocks: statusBlocks(view),
       });
     },

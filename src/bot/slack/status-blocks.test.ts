@@ -58,4 +58,15 @@ describe('statusBlocks', () => {
     expect(blocks.map((b) => b.type)).toEqual(['section']);
     expect(JSON.stringify(blocks)).toContain('Rejected by bob');
   });
+
+  it('shows a reject reason as typed, never as a mention of the whole channel', () => {
+    const rejected = view('rejected', false);
+    if (rejected.approval === undefined) throw new Error('no approval');
+    rejected.approval.reason = 'no <!channel> & <@U0BOB>';
+
+    const section = statusBlocks(rejected)[0];
+    const text = section?.type === 'section' ? (section.text?.text ?? '') : '';
+    expect(text).toContain('no &lt;!channel&gt; &amp; &lt;@U0BOB&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
 });

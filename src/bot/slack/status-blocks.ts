@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/web-api';
 
 import { jobStatusText } from '../../notify/job-status-text.js';
 import type { JobView } from '../../queue/job-view.js';
+import { slackText } from './slack-text.js';
 
 /** Action ids of the approval buttons; the value of each is the job id. */
 export const approveActionId = 'shipmate_approve';
@@ -13,7 +14,7 @@ export const rejectActionId = 'shipmate_reject';
  * decided the buttons are gone for everyone.
  */
 export function statusBlocks(view: JobView): KnownBlock[] {
-  const text = jobStatusText(view);
+  const text = slackText(jobStatusText(view));
   // A section's text holds at most 3000 characters.
   const shown = text.length > 2_900 ? `${text.slice(0, 2_900)}…` : text;
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: shown } }];

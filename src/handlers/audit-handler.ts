@@ -19,7 +19,8 @@ export async function handleAudit(
   return { kind: 'ephemeral', text: [title, ...entries.map(entryLine)].join('\n') };
 }
 
-function entryLine(entry: AuditEntry): string {
+/** One audit entry as one chat line. */
+export function entryLine(entry: AuditEntry): string {
   const when = entry.at.replace('T', ' ').slice(0, 19);
   const who = entry.actor.userName || entry.actor.userId;
   const job = entry.jobId ? ` · job \`${entry.jobId}\`` : '';
@@ -29,8 +30,13 @@ function entryLine(entry: AuditEntry): string {
       ? ` · ${(entry.before ?? []).join('; ')} → ${entry.after.join('; ')}`
       : '';
   const detail = entry.detail ? ` · ${entry.detail}` : '';
-  return (
+  // One line per entry whatever was typed or summed up: an entry cannot pass for two.
+  return oneLine(
     `• ${when} UTC · *${entry.action}* · ${who} (${entry.actor.userId}) in ${entry.where}` +
-    `${command}${job}${change}${detail}`
+      `${command}${job}${change}${detail}`,
   );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ⏎ ');
 }

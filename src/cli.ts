@@ -1,11 +1,12 @@
 import { QueueEvents } from 'bullmq';
 
-import { loadPolicy } from './approvals/load-policy.js';
-import type { Policy } from './approvals/policy.js';
+import { loadPolicy, parsePolicy, type LoadedPolicy } from './approvals/load-policy.js';
+import { Policy } from './approvals/policy.js';
 import { runSay } from './bot/console/run-say.js';
 import { errorReply } from './bot/error-reply.js';
 import { helpText } from './commands/help-text.js';
 import { parseCommand } from './commands/parse-command.js';
+import { publishSettings, readSettings, type SharedSettings } from './platform/shared-settings.js';
 import { createShipmate, redactUrl, type Role } from './main.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { isShipmateError } from './platform/errors.js';
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let config: Readonly<Config>;
-  let policy: Policy;
+  let policy: LoadedPolicy;
   try {
     config = loadConfig();
     // A bad policy file stops start-up, like a bad variable: it must never silently loosen.
@@ -61,7 +62,7 @@ async function serve(
   command: string,
   config: Readonly<Config>,
   secrets: SecretRegistry,
-  policy: Policy,
+  loaded: LoadedPolicy,
 ) {
   const logger = createLogger({ level: config.logLevel, secrets });
   const stopRedis =
@@ -73,7 +74,7 @@ async function serve(
     roles: roles[command] ?? [],
     logger,
     secrets,
-    policy,
+    policy: loaded.policy,
   });
 
   let urls;
@@ -85,6 +86,13 @@ async function serve(
     await shipmate.stop();
     stopRedis?.();
     return 1;
+  }
+  if (roles[command]?.includes('serve') === true) {
+    await publishSettings(shipmate.redis, {
+      policySource: loaded.source,
+      policyText: loaded.text,
+      tokenLifetimeS: config.tokenLifetimeS,
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not share settings'));
   }
   logger.info({ ...urls, redis: redactUrl(config.redisUrl), command }, 'shipmate started');
   if (urls.ingressUrl) {
@@ -115,7 +123,7 @@ async function say(
   text: string,
   config: Readonly<Config>,
   secrets: SecretRegistry,
-  policy: Policy,
+  loaded: LoadedPolicy,
 ) {
   if (text.trim() === '') {
     process.stderr.write(`${usage}\n`);
@@ -141,10 +149,27 @@ async function say(
     return 1;
   }
 
-  const shipmate = createShipmate({ config, roles: [], logger, secrets, policy });
-  const redis = shipmate.redis;
+  let shipmate = createShipmate({ config, roles: [], logger, secrets, policy: loaded.policy });
   try {
-    await waitUntilReady(redis, 5_000);
+    await waitUntilReady(shipmate.redis, 5_000);
+    // The running product's policy and token lifetime hold here too, not this terminal's.
+    const shared = await readSettings(shipmate.redis);
+    if (shared !== undefined && differs(shared, loaded, config)) {
+      if (config.policyFile !== undefined && shared.policySource !== config.policyFile) {
+        process.stderr.write(
+          `Using the policy of the running Shipmate (${shared.policySource}); ` +
+            'SHIPMATE_POLICY here is not used.\n',
+        );
+      }
+      await shipmate.stop();
+      const policy =
+        shared.policyText === null
+          ? new Policy()
+          : parsePolicy(shared.policyText, shared.policySource);
+      const sharedConfig = { ...config, tokenLifetimeS: shared.tokenLifetimeS };
+      shipmate = createShipmate({ config: sharedConfig, roles: [], logger, secrets, policy });
+      await waitUntilReady(shipmate.redis, 5_000);
+    }
   } catch {
     process.stderr.write(
       `Redis does not answer at ${redactUrl(config.redisUrl)}. Shipmate keeps its jobs and ` +
@@ -161,7 +186,7 @@ async function say(
   try {
     return await runSay(text, {
       deps: shipmate.deps,
-      redis,
+      redis: shipmate.redis,
       events,
       logger,
       out: (line) => process.stdout.write(`${line}\n`),
@@ -172,6 +197,15 @@ async function say(
     await connection.quit().catch(() => undefined);
     await shipmate.stop();
   }
+}
+
+/** True when the running product enforces another policy or token lifetime than this process. */
+function differs(shared: SharedSettings, loaded: LoadedPolicy, config: Readonly<Config>): boolean {
+  return (
+    shared.policyText !== loaded.text ||
+    shared.policySource !== loaded.source ||
+    shared.tokenLifetimeS !== config.tokenLifetimeS
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -10,16 +10,24 @@ import { policyFile } from './policy-schema.js';
  * Reads the policy file (YAML, or JSON, which YAML reads too). Any problem stops start-up with
  * one line naming the file, the line and the reason; without a file the built-in policy holds.
  */
-export async function loadPolicy(file: string | undefined): Promise<Policy> {
-  if (file === undefined) return new Policy();
+export async function loadPolicy(file: string | undefined): Promise<LoadedPolicy> {
+  if (file === undefined) return { policy: new Policy(), text: null, source: 'built-in' };
 
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw policyError(`SHIPMATE_POLICY: cannot read ${file}`, error);
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw policyError(`SHIPMATE_POLICY: cannot read ${file} (${reason})`, error);
   }
-  return parsePolicy(text, file);
+  return { policy: parsePolicy(text, file), text, source: file };
+}
+
+/** A policy with the text it came from (null: the built-in one), to share with `say`. */
+export interface LoadedPolicy {
+  policy: Policy;
+  text: string | null;
+  source: string;
 }
 
 /** Parses policy text; `source` names it in errors. */

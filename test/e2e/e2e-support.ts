@@ -21,10 +21,17 @@ const running = new Set<ChildProcess>();
 const sayTimeoutMs = 50_000;
 
 /** Runs `shipmate say "<text>"` against a product, the way a user types it in a terminal. */
-export function say(product: Product, text: string): Promise<SayResult> {
+export function say(
+  product: Product,
+  text: string,
+  /** Variables to set, or (undefined) to leave out, for this run only. */
+  env: Record<string, string | undefined> = {},
+): Promise<SayResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'say', text], {
     cwd: repoRoot,
-    env: product.env,
+    env: Object.fromEntries(
+      Object.entries({ ...product.env, ...env }).filter(([, value]) => value !== undefined),
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -179,6 +179,14 @@ async function say(
     return 1;
   }
 
+  // `say … | head` may close the pipe before the job ends: stop printing, keep following, and
+  // still exit with the job's outcome.
+  let piped = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    piped = false;
+  });
+
   const connection = createRedis(config.redisUrl, { blocking: true, name: 'shipmate-say', logger });
   const events = new QueueEvents(jobsQueueName, { connection, prefix: queuePrefix });
   events.on('error', () => undefined);
@@ -189,7 +197,9 @@ async function say(
       redis: shipmate.redis,
       events,
       logger,
-      out: (line) => process.stdout.write(`${line}\n`),
+      out: (line) => {
+        if (piped) process.stdout.write(`${line}\n`);
+      },
       err: (line) => process.stderr.write(`${line}\n`),
     });
   } finally {

@@ -104,6 +104,9 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     connection: redis,
     prefix: queuePrefix,
   });
+  // Connection errors are the shared connection's to report; without a listener BullMQ prints
+  // each one as a stack trace.
+  announcer.on('error', () => undefined);
   const approvalDeps: ApprovalDeps = {
     policy: options.policy ?? new Policy(),
     store: approvals,

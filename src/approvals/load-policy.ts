@@ -40,7 +40,15 @@ export function parsePolicy(text: string, source: string): Policy {
     throw policyError(`SHIPMATE_POLICY: ${source} line ${line}: ${firstLine(syntax.message)}`);
   }
 
-  const parsed = policyFile.safeParse(document.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = document.toJS() ?? {};
+  } catch (error) {
+    // An alias to an anchor that is not there, say: the YAML parses but means nothing.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw policyError(`SHIPMATE_POLICY: ${source}: ${firstLine(reason)}`, error);
+  }
+  const parsed = policyFile.safeParse(value);
   if (parsed.success) return new Policy(parsed.data);
 
   const issue = parsed.error.issues[0];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { policyKinds } from './policy-kinds.js';
+
 /** `30s`, `15m`, `2h`, `1d`: how long an approval request waits. */
 const duration = z
   .string()
@@ -23,8 +25,10 @@ const principal = z
   });
 
 /** A command kind (`deploy`, `service.delete`, …) or `*` for every kind. */
-const commandPattern = z.string().regex(/^(\*|[a-z]+(\.[a-z]+)*)$/, {
-  error: 'expected a command kind such as deploy or service.delete, or *',
+const commandPattern = z.string().refine((kind) => kind === '*' || policyKinds.includes(kind), {
+  error: (issue) =>
+    `unknown command kind ${JSON.stringify(issue.input)}; expected * or one of ` +
+    policyKinds.join(', '),
 });
 
 /** A service or endpoint name, `*` standing for any run of characters: `prod-*`. */

@@ -34,6 +34,12 @@ describe('helpText', () => {
     expect(text).not.toContain('deploy');
   });
 
+  it('explains one command of a family when all its words are given', () => {
+    const text = helpText('endpoint version delete');
+    expect(text).toContain('`endpoint version delete <endpoint> <version>');
+    expect(text).not.toContain('endpoint version add');
+  });
+
   it('reads the topic whatever its case', () => {
     expect(helpText('KEYS')).toBe(helpText('keys'));
     expect(helpText('keys')).toContain('`keys show <service>`');

@@ -11,7 +11,11 @@ export function helpText(topic: string | undefined): string {
   }
 
   const words = tokenize(topic);
-  const spec = findSpec(words) ?? commandSpecs.find((s) => s.words[0] === words[0]?.toLowerCase());
+  const exact = findSpec(words);
+  // `help endpoint version delete` names one command: show that one, not its whole family.
+  if (exact !== undefined && exact.words.length > 1) return `\`${exact.usage}\`\n${exact.summary}`;
+
+  const spec = exact ?? commandSpecs.find((s) => s.words[0] === words[0]?.toLowerCase());
   if (spec === undefined) {
     throw new InputError({
       code: 'unknown_command',

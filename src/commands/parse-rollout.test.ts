@@ -27,9 +27,9 @@ describe('parseCommand: rollout commands', () => {
   it('refuses pairs that are not version=percent, each by its text', () => {
     const error = refusal('traffic churn blue=140 green red=-5 Blue=5 a=1=2');
     expect(error.userMessage.split('\n')).toEqual([
-      "<version>=<P>: 'blue=140' is not <version>=<P>, e.g. blue=10",
+      "<version>=<P>: 'blue=140': expected at most 100 %",
       "<version>=<P>: 'green' is not <version>=<P>, e.g. blue=10",
-      "<version>=<P>: 'red=-5' is not <version>=<P>, e.g. blue=10",
+      "<version>=<P>: 'red=-5': expected a percentage from 0 to 100, e.g. 10 or 12.5",
       "<version>=<P>: 'Blue=5' is not <version>=<P>, e.g. blue=10",
       "<version>=<P>: 'a=1=2' is not <version>=<P>, e.g. blue=10",
     ]);

@@ -45,6 +45,12 @@ export const shareList = z.array(z.string()).transform((words, ctx) =>
     const [version = '', share = '', extra] = word.split('=');
     const name = resourceName.safeParse(version);
     const value = percent.safeParse(share);
+    if (extra === undefined && name.success && !value.success && share !== '') {
+      // The shape is right; say what is wrong with the number.
+      const problem = value.error.issues[0]?.message ?? 'expected a percentage';
+      ctx.addIssue({ code: 'custom', message: `'${word}': ${problem}` });
+      return { version, traffic: 0 };
+    }
     if (extra !== undefined || !name.success || !value.success) {
       ctx.addIssue({ code: 'custom', message: `'${word}' is not <version>=<P>, e.g. blue=10` });
       return { version, traffic: 0 };

@@ -57,4 +57,15 @@ describe('tokenize', () => {
   it('refuses a curly quote that is never closed', () => {
     expect(() => tokenize('\u201Cdiabetes')).toThrow('A " quote is not closed.');
   });
+
+  it('reads a dash a chat client made of -- as --, where an option starts', () => {
+    expect(tokenize('traffic a \u2014traffic 10 \u2013default x\u2014y')).toEqual([
+      'traffic',
+      'a',
+      '--traffic',
+      '10',
+      '--default',
+      'x\u2014y',
+    ]);
+  });
 });

@@ -67,11 +67,10 @@ export function createGatewayServer(options: GatewayServerOptions): http.Server 
     if (route === undefined) {
       const state = await options.registeredState(service);
       if (state !== undefined) {
-        throw new GatewayError(
-          503,
-          'NoVersionReady',
-          `Service ${service} is ${state}: not serving.`,
-        );
+        // Registered as ready but not routed here yet: its replicas are still coming up (a
+        // gateway that just started, say).
+        const why = state === 'ready' || state === 'updating' ? 'starting' : state;
+        throw new GatewayError(503, 'NoVersionReady', `Service ${service} is ${why}: not serving.`);
       }
       throw new GatewayError(404, 'ServiceNotFound', `There is no service named ${service}.`);
     }

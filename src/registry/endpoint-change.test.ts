@@ -198,6 +198,12 @@ describe('applyEndpointChange', () => {
     );
   });
 
+  it('refuses a new default when the version deleted is not the default', () => {
+    expect(refusal(ab, { op: 'version.delete', version: 'b', newDefault: 'a' })).toContain(
+      'b is not the default version, so there is no default to replace.',
+    );
+  });
+
   it('deletes a treatment and gives its share back to the default', () => {
     const next = applyEndpointChange('churn', ab, { op: 'version.delete', version: 'b' });
     expect(shares(next)).toEqual({ a: 100 });

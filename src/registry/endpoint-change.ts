@@ -126,6 +126,13 @@ function changed(
         refuse(`${change.version} cannot be the new default: it is the version being deleted.`);
       }
       if (change.newDefault !== undefined) find(change.newDefault);
+      if (change.newDefault !== undefined && !gone.isDefault) {
+        refuse(
+          `${gone.name} is not the default version, so there is no default to replace. To ` +
+            `move the default, use \`endpoint version update <endpoint> ${change.newDefault} ` +
+            '--default`.',
+        );
+      }
       if (gone.isDefault && rest.length > 0 && change.newDefault === undefined) {
         refuse(
           `${gone.name} is the default version. Name the new default in the same command: ` +

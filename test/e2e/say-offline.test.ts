@@ -40,4 +40,6 @@ it('says Redis is not answering for a command that needs it', async () => {
 
   expect(list.status).toBe(1);
   expect(list.stderr).toContain('Redis does not answer at redis://127.0.0.1:');
+  // One clear line, not a stack trace per reconnect attempt.
+  expect(list.stderr).not.toContain('ECONNREFUSED');
 });

@@ -44,6 +44,8 @@ export class ApprovalDecisions {
       });
     }
 
+    await this.#refuseIfRecreated(record, who);
+
     const outcome = await this.#deps.store.vote(jobId, who, this.#now());
     switch (outcome) {
       case 'self':
@@ -88,6 +90,27 @@ export class ApprovalDecisions {
     await this.#audit(record, who, 'rejected', reason);
     await this.#deps.announce(jobId);
     return { queued: false, text: `Rejected: job ${jobId} will not run.` };
+  }
+
+  /**
+   * A request is about the service as it was when it was asked for. If that service was
+   * deleted and one of the same name made since, approving would act on the new one (retire its
+   * key, shift its traffic): refused, and the request can only be rejected or expire.
+   */
+  async #refuseIfRecreated(record: ApprovalRecord, who: DecisionMaker): Promise<void> {
+    if (record.serviceCreatedAt === undefined) return;
+
+    const current = await this.#deps.services.get(record.data.service);
+    if (current === undefined || current.createdAt === record.serviceCreatedAt) return;
+
+    await this.#audit(record, who, 'refused', 'the service was made anew since the request');
+    throw new ConflictError({
+      code: 'service_recreated',
+      userMessage:
+        `Service ${record.data.service} was deleted and made anew after job ${record.jobId} ` +
+        'was asked for, so this request no longer fits it. Nothing was changed: reject it, ' +
+        'and ask again if the change is still wanted.',
+    });
   }
 
   async #open(jobId: string): Promise<ApprovalRecord> {

@@ -71,6 +71,7 @@ export class ApprovalGate implements JobEnqueuer {
       createdAt: now,
       expiresAt: now + decision.approval.expiresMs,
       change: changeText(change),
+      ...(subject.current ? { serviceCreatedAt: subject.current.createdAt } : {}),
     });
     if (!created) return jobId;
 

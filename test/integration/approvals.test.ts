@@ -147,6 +147,23 @@ describe('approvals on a real Redis', () => {
     expect(await auditActions()).toEqual(['approval requested alice', 'approved bob']);
   });
 
+  it('refuses to approve a change to a service that was deleted and made anew since', async () => {
+    const deps = depsOn(redis);
+    const id = await new ApprovalGate(deps).enqueue(job('service.delete'));
+    const services = new ServiceStore(redis);
+    const old = await services.get('diabetes');
+    if (old === undefined) throw new Error('no service');
+    await services.delete('diabetes');
+    const later = new Date(Date.now() + 1_000).toISOString();
+    await services.claim({ ...old, createdAt: later, jobId: 'made-anew' });
+
+    await expect(new ApprovalDecisions(deps).approve(id, bob)).rejects.toMatchObject({
+      code: 'service_recreated',
+    });
+    expect(await Job.fromId(queue, id)).toBeUndefined();
+    expect(await auditActions()).toEqual(['approval requested alice', 'refused bob']);
+  });
+
   it('counts a second click by the same approver once', async () => {
     const policy = parsePolicy(
       'rules:\n  - {name: two, commands: [service.delete], approval: {approvers: 2}}\n',

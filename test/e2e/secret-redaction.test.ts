@@ -1,13 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { commandSpecs } from '../../src/commands/command-specs.js';
 import { startSlackProduct, type SlackProduct } from '../support/slack-product.js';
 import { diabetesRows, score } from './e2e-support.js';
 import { dumpRedis } from './redis-dump.js';
 import { createSlackChat, type SlackChat } from './slack-chat.js';
+
+// Every command of the product, several as jobs behind approvals: well over the default 30 s
+// when the machine is busy.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 const signingSecret = 'e2e-redaction-signing-secret-01234567';
 const alice = 'U0ALICE';

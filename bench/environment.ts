@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { writePolicyFile } from '../test/support/policy-file.js';
 import { startProduct, type Product } from '../test/support/product.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { startSlackApiStub, type SlackApiStub } from '../test/support/slack-api-stub.js';
@@ -52,6 +53,8 @@ export async function startEnvironment(
       SLACK_BOT_TOKEN: slack.token,
       SLACK_API_URL: slack.url,
       LOG_LEVEL: 'warn',
+      // The bench measures the product, not a second person approving: every change runs.
+      SHIPMATE_POLICY: await writePolicyFile("rules:\n  - name: bench\n    commands: ['*']\n"),
     },
   });
   closers.add('product', () => product.stop());

@@ -92,9 +92,11 @@ const drivers: Record<string, (run: Run) => Promise<void>> = {
     jobIds.push(update.jobId);
   },
   'endpoint version add': async ({ chat, ask, jobIds }) => {
+    // A version that takes a share of traffic is a traffic shift too: it waits for approval.
     const job = await chat.runJob(
       'endpoint version add diabetes canary --model diabetes:1 --traffic 10',
       bob,
+      alice,
     );
     expect(job.status).toContain('— succeeded');
     jobIds.push(job.jobId);

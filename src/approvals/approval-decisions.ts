@@ -32,8 +32,13 @@ export class ApprovalDecisions {
 
   async approve(jobId: string, who: DecisionMaker): Promise<DecisionResult> {
     const record = await this.#open(jobId);
+    // A request already decided says so, whoever clicks.
+    if (record.state !== 'pending') return this.#closed(record, `decided:${record.state}`, who);
     // The script checks this too; asking first gives the requester the reason that fits.
-    if (who.userId === record.data.origin.userId) throw selfApproval(jobId);
+    if (who.userId === record.data.origin.userId) {
+      await this.#audit(record, who, 'refused', 'may not approve their own request');
+      throw selfApproval(jobId);
+    }
     if (!mayApprove(record, who.userId)) {
       await this.#audit(record, who, 'refused', `may not approve (rule: ${record.rule})`);
       throw new NotAllowedError({
@@ -49,6 +54,7 @@ export class ApprovalDecisions {
     const outcome = await this.#deps.store.vote(jobId, who, this.#now());
     switch (outcome) {
       case 'self':
+        await this.#audit(record, who, 'refused', 'may not approve their own request');
         throw selfApproval(jobId);
       case 'repeat':
         return { queued: false, text: `You have already approved job ${jobId}.` };
@@ -68,7 +74,7 @@ export class ApprovalDecisions {
         await this.#deps.announce(jobId);
         return { queued: true, text: `Approved: job ${jobId} is queued.` };
       default:
-        return this.#closed(record, outcome);
+        return this.#closed(record, outcome, who);
     }
   }
 
@@ -86,7 +92,7 @@ export class ApprovalDecisions {
     }
 
     const outcome = await this.#deps.store.reject(jobId, who, reason, this.#now());
-    if (outcome !== 'rejected') return this.#closed(record, outcome);
+    if (outcome !== 'rejected') return this.#closed(record, outcome, who);
     await this.#audit(record, who, 'rejected', reason);
     await this.#deps.announce(jobId);
     return { queued: false, text: `Rejected: job ${jobId} will not run.` };
@@ -124,13 +130,17 @@ export class ApprovalDecisions {
     return record;
   }
 
-  /** A decision that came too late: the request expired or was decided by someone else. */
-  async #closed(record: ApprovalRecord, outcome: string): Promise<never> {
+  /**
+   * A decision that came too late: the request expired or was decided by someone else. The
+   * refused click is in the audit log too: who tried what, and when, is part of the story.
+   */
+  async #closed(record: ApprovalRecord, outcome: string, who: DecisionMaker): Promise<never> {
     if (outcome === 'expired') {
       await this.#deps.audit.append(expiryEntry(record));
       await this.#deps.announce(record.jobId);
     }
     const state = outcome === 'expired' ? 'cancelled' : outcome.replace('decided:', '');
+    await this.#audit(record, who, 'refused', `too late: the request was ${state}`);
     throw new ConflictError({
       code: 'approval_closed',
       userMessage:

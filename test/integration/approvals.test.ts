@@ -144,7 +144,11 @@ describe('approvals on a real Redis', () => {
     expect((await Job.fromId(queue, id))?.data).toMatchObject({ kind: 'service.delete' });
     const after = await viewWithApproval(queue, deps.store, id);
     expect(after?.approval).toMatchObject({ approvedBy: ['bob'], open: false });
-    expect(await auditActions()).toEqual(['approval requested alice', 'approved bob']);
+    expect(await auditActions()).toEqual([
+      'approval requested alice',
+      'refused alice',
+      'approved bob',
+    ]);
   });
 
   it('refuses to approve a change to a service that was deleted and made anew since', async () => {
@@ -204,7 +208,11 @@ describe('approvals on a real Redis', () => {
       code: 'approval_closed',
     });
     expect(await Job.fromId(queue, id)).toBeUndefined();
-    expect(await auditActions()).toEqual(['approval requested alice', 'expired shipmate']);
+    expect(await auditActions()).toEqual([
+      'approval requested alice',
+      'expired shipmate',
+      'refused bob',
+    ]);
   });
 
   it('refuses an approver the policy does not name, and changes nothing', async () => {
@@ -232,6 +240,11 @@ describe('approvals on a real Redis', () => {
     expect(view?.approval).toMatchObject({ rejectedBy: 'bob', reason: 'not during the demo' });
     await expect(new ApprovalDecisions(deps).approve(id, carol)).rejects.toMatchObject({
       code: 'approval_closed',
+    });
+    // Even the requester hears that it is decided, not that someone else must approve it.
+    await expect(new ApprovalDecisions(deps).approve(id, alice)).rejects.toMatchObject({
+      code: 'approval_closed',
+      userMessage: `Job ${id} was already rejected. Nothing was changed.`,
     });
     expect(await Job.fromId(queue, id)).toBeUndefined();
   });

@@ -211,9 +211,19 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     const ingress = createIngress({
       metrics,
       readiness: async () => {
+        // A Redis that accepts connections but never answers must not hang the probe.
+        const bounded = <T>(work: Promise<T>) =>
+          Promise.race([
+            work,
+            new Promise<never>((_, reject) => {
+              setTimeout(() => reject(new Error('timed out')), 2_000).unref();
+            }),
+          ]);
         const problems: string[] = [];
-        await redis.ping().catch(() => problems.push('Redis is not reachable'));
-        const workers = await queue.getWorkersCount().catch(() => 0);
+        await bounded(redis.ping()).catch(() => problems.push('Redis is not reachable'));
+        if (problems.length > 0) return problems;
+
+        const workers = await bounded(queue.getWorkersCount()).catch(() => 0);
         if (workers === 0) problems.push('no queue worker is running');
         return problems;
       },

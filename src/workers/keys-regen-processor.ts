@@ -47,9 +47,15 @@ export async function processKeysRegen(
   const other = data.key === 'primary' ? 'secondary' : 'primary';
   const who = data.origin.userName || data.origin.userId;
   logger.info({ service: data.service, which: data.key }, 'key regenerated');
+  // A terminal shows the key only while its `say` still follows the job; after an approval
+  // from elsewhere it has gone, so say where the key can be read instead of claiming it went.
+  const delivery =
+    data.origin.platform === 'console'
+      ? `${who} sees the new key in the terminal that asked, or with \`keys show ${data.service}\`.`
+      : `The new key is sent to ${who} alone.`;
   return {
     summary:
       `The ${data.key} key of ${data.service} is new: the old one opens nothing any more; ` +
-      `the ${other} key is unchanged. The new key is sent to ${who} alone.`,
+      `the ${other} key is unchanged. ${delivery}`,
   };
 }

@@ -45,6 +45,11 @@ export async function processDeploy(
           `Service ${data.service} was deleted while it was deploying; ` + 'not recreating it.',
       });
     }
+    // Keys or logs left under this name with no service in the registry (a Redis that lost its
+    // data, a delete cut short) belong to another service: a new one must not inherit them.
+    // A replay of this deploy finds its own record and keeps what it made.
+    if ((await deps.services.get(data.service)) === undefined) await target.forget(data.service);
+
     const now = new Date().toISOString();
     await deps.services.claim({
       name: data.service,

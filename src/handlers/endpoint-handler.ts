@@ -40,6 +40,13 @@ export async function handleEndpointChange(
 
   const change = await changeOf(command, record, deps);
   const after = applyEndpointChange(name, record.versions, change);
+  if (JSON.stringify(after) === JSON.stringify(record.versions)) {
+    // A job (and maybe an approval) for a change that changes nothing is only noise.
+    return {
+      kind: 'ephemeral',
+      text: `Nothing to change: ${name} already serves:\n${trafficTable(record.versions)}`,
+    };
+  }
   const jobId = await deps.producer.enqueue({
     kind: command.kind,
     origin,

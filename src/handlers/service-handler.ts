@@ -122,8 +122,19 @@ function versionLine(
   const models = version.models.map(formatModelRef).join(', ');
   return (
     `• \`${version.name}\`${marks.length > 0 ? ` (${marks.join(', ')})` : ''} — ${models} · ` +
-    `${state}${restarts} · serves ${formatPercent(share)} (assigned ${assigned}) · ` +
+    `${state}${restarts} · ${serves(share, live)} (assigned ${assigned}) · ` +
     `cpu ${version.cpu} · memory ${version.memoryGb} GB · ${scale} · ` +
     `timeout ${version.scoringTimeoutMs / 1000} s`
   );
+}
+
+/**
+ * The share a version serves. One with no ready replica serves nothing yet: the gateway gives
+ * its share to the others until it is ready, and the view must not claim otherwise.
+ */
+function serves(share: number, live: ServiceStatus['versions'][number] | undefined): string {
+  if (share === 0 || (live !== undefined && live.ready > 0)) {
+    return `serves ${formatPercent(share)}`;
+  }
+  return `serves 0 % now, ${formatPercent(share)} once ready`;
 }

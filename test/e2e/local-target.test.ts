@@ -130,6 +130,8 @@ describe('a model whose init() raises', () => {
     expect(show.code, show.output).toBe(0);
     expect(show.stdout).toMatch(/^Service `crashy` — failed on local$/m);
     expect(show.stdout).toMatch(/^Last error: .*cannot load the model/m);
+    // Nothing runs, so nothing is served, whatever its share would be.
+    expect(show.stdout).toContain('not running · serves 0 % now, 100 % once ready');
   });
 
   it('answers scoring with 503 naming the failed state, not 404', async () => {

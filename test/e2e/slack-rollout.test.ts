@@ -139,6 +139,16 @@ describe('rolling a second version out from Slack', () => {
     expect(Math.abs((split['diabetes-2'] ?? 0) - 50)).toBeLessThan(5);
   });
 
+  it('queues nothing for a shift that changes nothing, and says so', async () => {
+    const before = slack.callsTo('chat.postMessage').length;
+    const reply = await ask('traffic diabetes diabetes-1=50 diabetes-2=50');
+
+    expect(reply).toContain('Nothing to change: diabetes already serves:');
+    expect(reply).toContain('`diabetes-2` diabetes:2 — serves 50 % (assigned 50 %)');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(before);
+  });
+
   it('pins a request to a version with azureml-model-deployment', async () => {
     const toTwo = await pinnedTo('diabetes-2');
     expect(toTwo.status).toBe(200);

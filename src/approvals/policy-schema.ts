@@ -78,8 +78,41 @@ export const policyFile = z
           });
         }
       }
+      if (rule.approval === false) return;
+
+      // A rule asking more approvers than it lets approve could never be met: each request
+      // would only wait and expire.
+      const people = expand(rule.approval.from, file.groups);
+      if (!people.has('*') && people.size < rule.approval.approvers) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `asks ${rule.approval.approvers} approvers but 'from' names ${people.size} ` +
+            `(${[...people].join(', ') || 'nobody'}), so no request could ever be approved`,
+          path: ['rules', index, 'approval', 'approvers'],
+        });
+      }
     });
   });
+
+/** The people a list names, groups (and groups in groups) resolved. */
+function expand(
+  principals: readonly string[],
+  groups: Readonly<Record<string, readonly string[]>>,
+  seen = new Set<string>(),
+): Set<string> {
+  const people = new Set<string>();
+  for (const who of principals) {
+    const group = who.startsWith('group:') ? who.slice('group:'.length) : undefined;
+    if (group === undefined) {
+      people.add(who);
+    } else if (!seen.has(group)) {
+      seen.add(group);
+      for (const member of expand(groups[group] ?? [], groups, seen)) people.add(member);
+    }
+  }
+  return people;
+}
 
 export type PolicyFile = z.infer<typeof policyFile>;
 export type PolicyRule = z.infer<typeof policyRule>;

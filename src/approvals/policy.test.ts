@@ -179,3 +179,31 @@ describe('a change that is also another kind', () => {
     expect(policy.decide(subject('service.show', { name: 'locked-x' })).allowed).toBe(false);
   });
 });
+
+describe('a policy that could never be met', () => {
+  it('is refused at load when a rule asks more approvers than it lets approve', () => {
+    const text = [
+      'groups:',
+      '  leads: [U0BOB, U0CAROL]',
+      'rules:',
+      '  - name: three leads',
+      '    commands: [traffic]',
+      '    approval:',
+      '      approvers: 3',
+      '      from: [group:leads]',
+    ].join('\n');
+    expect(refusal(text)).toMatch(
+      /line 7 \(rules\.0\.approval\.approvers\): asks 3 approvers but 'from' names 2/,
+    );
+  });
+
+  it('accepts as many approvers as the rule names, or anyone', () => {
+    const named =
+      'rules:\n  - name: two\n    commands: [traffic]\n    approval:\n' +
+      '      approvers: 2\n      from: [U0BOB, U0CAROL]\n';
+    expect(() => parsePolicy(named, 'policy.yaml')).not.toThrow();
+    const anyone =
+      'rules:\n  - name: five\n    commands: [traffic]\n    approval:\n' + '      approvers: 5\n';
+    expect(() => parsePolicy(anyone, 'policy.yaml')).not.toThrow();
+  });
+});

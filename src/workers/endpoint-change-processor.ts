@@ -26,6 +26,10 @@ export async function processEndpointChange(
 ): Promise<JobResult> {
   const jobId = job.id ?? '';
   const current = await deps.services.get(data.service);
+  if (current === undefined && data.change.op === 'version.delete') {
+    // An earlier attempt deleted the last version, and the endpoint with it: done.
+    return { summary: `Service ${data.service} is deleted.` };
+  }
   if (current === undefined) {
     throw new NotFoundError({
       code: 'service_not_found',

@@ -74,7 +74,7 @@ function steadyStream(running: Product): Stream {
   return stream;
 }
 
-it('fails no scoring request through an update, a version add, traffic shifts and a delete', async () => {
+it('fails no scoring request through updates, a version add, traffic shifts, a delete and a rollback', async () => {
   const running = product;
   if (running === undefined) throw new Error('no product');
   const run = async (text: string) => {
@@ -98,6 +98,12 @@ it('fails no scoring request through an update, a version add, traffic shifts an
   const canaryAt = mark();
   await run('traffic churn canary=0');
   await run('endpoint version delete churn canary');
+
+  // An update to a model that cannot start fails and is rolled back; the old replicas serve on.
+  const broken = await say(running, 'service update churn --model crash-init:1');
+  expect(broken.code).toBe(1);
+  expect(broken.output).toContain('keeps failing to start');
+  expect((await say(running, 'service show churn')).stdout).toContain('rolled back');
   await new Promise((resolve) => setTimeout(resolve, 500));
   await stream.stop();
 

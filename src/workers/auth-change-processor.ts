@@ -1,10 +1,10 @@
-import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { JobResult, ServiceAuthJob } from '../queue/job-schemas.js';
 import type { ModelCatalog } from '../registry/model-catalog.js';
 import type { ServiceStore } from '../registry/service-store.js';
 import type { Target } from '../targets/target.js';
 import { deploymentOf } from './deployment-of.js';
+import { existingService } from './existing-service.js';
 import type { StepReporter } from './step-reporter.js';
 
 /** What the auth change processor needs. */
@@ -26,13 +26,7 @@ export async function processAuthChange(
   deps: AuthChangeDeps,
   logger: Logger,
 ): Promise<JobResult> {
-  const record = await deps.services.get(data.service);
-  if (record === undefined) {
-    throw new NotFoundError({
-      code: 'service_not_found',
-      userMessage: `Service ${data.service} no longer exists.`,
-    });
-  }
+  const record = await existingService(deps.services, data.service);
   const target = deps.targetFor(record.target);
 
   // Credentials first: once the gateway switches, the new mode must have something to check.

@@ -10,6 +10,7 @@ import type { EndpointChangeJob, JobResult } from '../queue/job-schemas.js';
 import { processDeleteService } from './delete-service-processor.js';
 import type { DeployProcessorDeps } from './deploy-processor.js';
 import { deploymentOf } from './deployment-of.js';
+import { existingService } from './existing-service.js';
 import type { StepReporter } from './step-reporter.js';
 
 /**
@@ -25,17 +26,11 @@ export async function processEndpointChange(
   logger: Logger,
 ): Promise<JobResult> {
   const jobId = job.id ?? '';
-  const current = await deps.services.get(data.service);
-  if (current === undefined && data.change.op === 'version.delete') {
+  if (data.change.op === 'version.delete' && !(await deps.services.get(data.service))) {
     // An earlier attempt deleted the last version, and the endpoint with it: done.
     return { summary: `Service ${data.service} is deleted.` };
   }
-  if (current === undefined) {
-    throw new NotFoundError({
-      code: 'service_not_found',
-      userMessage: `Service ${data.service} no longer exists; nothing to change.`,
-    });
-  }
+  const current = await existingService(deps.services, data.service);
 
   // An earlier attempt of this job already recorded the change: do not apply it twice.
   const applied = current.jobId === jobId;

@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { ConflictError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { JobResult, KeysRegenJob } from '../queue/job-schemas.js';
 import type { ServiceStore } from '../registry/service-store.js';
 import type { Target } from '../targets/target.js';
+import { existingService } from './existing-service.js';
 import type { StepReporter } from './step-reporter.js';
 
 /** What the key regeneration processor needs. */
@@ -25,13 +26,7 @@ export async function processKeysRegen(
   deps: KeysRegenDeps,
   logger: Logger,
 ): Promise<JobResult> {
-  const record = await deps.services.get(data.service);
-  if (record === undefined) {
-    throw new NotFoundError({
-      code: 'service_not_found',
-      userMessage: `Service ${data.service} no longer exists.`,
-    });
-  }
+  const record = await existingService(deps.services, data.service);
   if (record.auth !== 'key') {
     throw new ConflictError({
       code: 'no_key_auth',

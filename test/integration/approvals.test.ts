@@ -17,16 +17,9 @@ import type { JobData } from '../../src/queue/job-schemas.js';
 import { AuditLog } from '../../src/registry/audit-log.js';
 import { ServiceStore } from '../../src/registry/service-store.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { versionSpec } from '../support/version-spec.js';
 
-const version = {
-  name: 'diabetes-1',
-  models: [{ name: 'diabetes', version: '1' }],
-  cpu: 0.1,
-  memoryGb: 0.5,
-  scale: { mode: 'fixed' as const, replicas: 1 },
-  scoringTimeoutMs: 60_000,
-  isDefault: true,
-};
+const version = versionSpec('diabetes-1', { isDefault: true });
 
 const alice: DecisionMaker = {
   platform: 'slack',

@@ -9,16 +9,9 @@ import { ServiceStore } from '../../src/registry/service-store.js';
 import { joinLine, leaveLine } from '../../src/queue/resource-line.js';
 import { withResourceLock, type Standing } from '../../src/workers/resource-lock.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { versionSpec } from '../support/version-spec.js';
 
-const version = {
-  name: 'diabetes-1',
-  models: [{ name: 'diabetes', version: '1' }],
-  cpu: 0.1,
-  memoryGb: 0.5,
-  scale: { mode: 'fixed' as const, replicas: 1 },
-  scoringTimeoutMs: 60_000,
-  isDefault: true,
-};
+const version = versionSpec('diabetes-1', { isDefault: true });
 
 const record = (jobId: string): ServiceRecord => ({
   name: 'diabetes',

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { Queue, QueueEvents, QueueEventsProducer, type Worker } from 'bullmq';
+import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 
 import type { ApprovalDeps } from './approvals/approval-deps.js';
@@ -20,6 +21,14 @@ import { registerSlackCommands } from './bot/slack/slack-commands.js';
 import { createSlackKeyHandoff } from './bot/slack/slack-key-handoff.js';
 import { registerDeployModal } from './bot/slack/slack-deploy-modal.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
+import { createTeamsAdapter } from './bot/teams/create-teams-adapter.js';
+import { TeamsApprovers } from './bot/teams/teams-approvers.js';
+import { TeamsDirectory } from './bot/teams/teams-directory.js';
+import { mountTeamsEndpoint } from './bot/teams/teams-endpoint.js';
+import { TeamsOutbox } from './bot/teams/teams-outbox.js';
+import { TeamsSecrets } from './bot/teams/teams-secrets.js';
+import { createTeamsStatusSink } from './bot/teams/teams-status-sink.js';
+import { createTeamsTurns } from './bot/teams/teams-turns.js';
 import { createGatewayServer } from './gateway/gateway-server.js';
 import { createKeyCache } from './gateway/key-cache.js';
 import { createSigningKeyCache } from './gateway/signing-key-cache.js';
@@ -31,6 +40,7 @@ import type { JobView } from './queue/job-view.js';
 import type { Config } from './platform/config.js';
 import { InputError, NotFoundError, UnavailableError } from './platform/errors.js';
 import type { Logger } from './platform/logger.js';
+import { isLoopbackHost } from './platform/loopback.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import type { SecretRegistry } from './platform/secret-registry.js';
@@ -241,6 +251,16 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
         createSlackKeyHandoff({ client: slack.client, deps, redis, logger: serveLogger }),
       );
     }
+    if (config.teams.credentials !== undefined || isLoopbackHost(config.host)) {
+      const teams = startTeams({ ingress, deps, redis, logger, metrics, config });
+      sinks.push(teams.sink);
+      onFinal.push((view) => teams.secrets.handOver(view));
+    } else {
+      logger.warn(
+        'Teams is off: MICROSOFT_APP_ID is not set and HOST is not a loopback address, and an ' +
+          'unauthenticated bot may only listen on loopback',
+      );
+    }
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
     events.on('error', () => undefined);
     closers.unshift(() => events.close());
@@ -290,6 +310,37 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       await redis.quit().catch(() => undefined);
     },
   };
+}
+
+/** The Teams front door on the ingress: `POST /api/messages`, and the Teams status sink. */
+function startTeams(options: {
+  ingress: Express;
+  deps: HandlerDeps;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+  config: Readonly<Config>;
+}): { sink: StatusSink; secrets: TeamsSecrets } {
+  const { deps, redis, metrics } = options;
+  const logger = options.logger.child({ role: 'serve', platform: 'teams' });
+  const teams = createTeamsAdapter(options.config.teams);
+  if (!teams.authenticated) {
+    logger.warn(
+      'Teams runs unauthenticated (MICROSOFT_APP_ID is not set): activities are not checked, ' +
+        'so only a Bot Framework Emulator or test on this machine may talk to the bot',
+    );
+  }
+  const directory = new TeamsDirectory(redis);
+  const outbox = new TeamsOutbox({ adapter: teams.adapter, appId: teams.appId, directory, logger });
+  const approvers = new TeamsApprovers({ outbox, logger });
+  const secrets = new TeamsSecrets({ outbox, directory, redis, deps, logger });
+  mountTeamsEndpoint({
+    express: options.ingress,
+    teams,
+    logger,
+    logic: createTeamsTurns({ deps, directory, outbox, approvers, secrets, logger, metrics }),
+  });
+  return { sink: createTeamsStatusSink({ outbox, approvers }), secrets };
 }
 
 async function listen(

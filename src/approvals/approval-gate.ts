@@ -71,6 +71,7 @@ export class ApprovalGate implements JobEnqueuer {
       createdAt: now,
       expiresAt: now + decision.approval.expiresMs,
       change: changeText(change),
+      ...(decision.approval.channels.length > 0 ? { alsoIn: [...decision.approval.channels] } : {}),
       ...(subject.current ? { serviceCreatedAt: subject.current.createdAt } : {}),
     });
     if (!created) return jobId;

@@ -19,6 +19,8 @@ export const approvalRequest = z.object({
   expiresAt: z.number().int(),
   /** What will change, as lines "before → after". */
   change: z.array(z.string()),
+  /** Other channels the request is posted to, `<platform>:<channel id>` (policy `channels`). */
+  alsoIn: z.array(z.string()).optional(),
   /** When the service it changes was made, if it existed: a service made anew is another. */
   serviceCreatedAt: z.string().optional(),
 });

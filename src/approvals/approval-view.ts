@@ -58,5 +58,8 @@ function approvalInfo(record: ApprovalRecord): ApprovalInfo {
     reason: record.reason,
     expiresAt: record.expiresAt,
     open: record.state === 'pending',
+    from: record.from,
+    approvedByIds: record.approvedBy.map((d) => d.userId),
+    alsoIn: record.alsoIn ?? [],
   };
 }

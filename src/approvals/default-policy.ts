@@ -1,6 +1,6 @@
 import type { PolicyRule } from './policy-schema.js';
 
-const oneApproval = { approvers: 1, from: ['*'], expires: 24 * 3_600_000 };
+const oneApproval = { approvers: 1, from: ['*'], expires: 24 * 3_600_000, channels: [] };
 const anyone = { services: ['*'], targets: ['*'], allow: ['*'] };
 
 /**

@@ -36,6 +36,14 @@ const namePattern = z.string().regex(/^[a-z0-9*-]{1,32}$/, {
   error: 'expected a name pattern such as prod-* or *',
 });
 
+/**
+ * A channel an approval request is also posted to, so approvers who work elsewhere see it:
+ * `slack:<channel id>` or `teams:<conversation id>` (Shipmate must be in that channel).
+ */
+const channel = z.string().regex(/^(slack|teams):\S{1,300}$/, {
+  error: 'expected slack:<channel id> or teams:<conversation id>',
+});
+
 export const approvalRule = z.strictObject({
   /** How many distinct people must approve; never the requester. */
   approvers: z.number().int().min(1).max(5),
@@ -43,6 +51,8 @@ export const approvalRule = z.strictObject({
   from: z.array(principal).min(1).default(['*']),
   /** How long the request waits before it is cancelled. */
   expires: duration.default(86_400_000),
+  /** Where else the request is posted, besides the channel it was asked in. */
+  channels: z.array(channel).max(5).default([]),
 });
 
 export const policyRule = z.strictObject({

@@ -72,8 +72,39 @@ describe('a policy file', () => {
     expect(decision).toEqual({
       rule: 'prod needs two leads',
       allowed: true,
-      approval: { approvers: 2, from: ['U0BOB', 'U0CAROL'], expiresMs: 15 * 60_000 },
+      approval: {
+        approvers: 2,
+        from: ['U0BOB', 'U0CAROL'],
+        expiresMs: 15 * 60_000,
+        channels: [],
+      },
     });
+  });
+
+  it('names the other channels an approval request is posted to', () => {
+    const text = [
+      'rules:',
+      '  - name: deletes are seen in both chats',
+      '    commands: [service.delete]',
+      '    approval:',
+      '      approvers: 1',
+      '      from: ["*"]',
+      '      channels: ["slack:C0APPROVALS", "teams:19:abc@thread.tacv2"]',
+    ].join('\n');
+    const decision = parsePolicy(text, 'policy.yaml').decide(subject('service.delete'));
+    expect(decision.approval?.channels).toEqual(['slack:C0APPROVALS', 'teams:19:abc@thread.tacv2']);
+  });
+
+  it('refuses an approval channel that names no platform', () => {
+    const text = [
+      'rules:',
+      '  - name: r',
+      '    commands: [service.delete]',
+      '    approval: { approvers: 1, channels: ["#approvals"] }',
+    ].join('\n');
+    expect(refusal(text)).toMatch(
+      /line 4 .*expected slack:<channel id> or teams:<conversation id>/,
+    );
   });
 
   it('refuses a user the matching rule does not allow, naming the rule', () => {

@@ -23,6 +23,8 @@ export interface ApprovalNeed {
   /** User ids allowed to approve; `*` for anyone but the requester. */
   from: readonly string[];
   expiresMs: number;
+  /** Channels the request is also posted to, `<platform>:<channel id>`. */
+  channels: readonly string[];
 }
 
 /** The policy's answer for one subject. */
@@ -71,6 +73,7 @@ export class Policy {
             approvers: rule.approval.approvers,
             from: this.#expand(rule.approval.from),
             expiresMs: rule.approval.expires,
+            channels: rule.approval.channels,
           };
     return { rule: rule.name, allowed, approval };
   }

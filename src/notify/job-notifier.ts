@@ -14,7 +14,7 @@ export interface JobNotifierOptions {
   redis: Redis;
   sinks: StatusSink[];
   logger: Logger;
-  /** Minimum gap between two writes to one channel. */
+  /** Minimum gap between two writes to one channel, unless the sink names its own. */
   paceMs: number;
   /** Only these jobs (the console follows its own job); all jobs when undefined. */
   only?: (jobId: string) => boolean;
@@ -40,13 +40,12 @@ const refTtlSeconds = 30 * 24 * 3600;
  */
 export class JobNotifier {
   readonly #options: JobNotifierOptions;
-  readonly #pacer: ChannelPacer;
+  readonly #pacers = new Map<string, ChannelPacer>();
   readonly #sinks: Map<string, StatusSink>;
   readonly #finished = new Set<string>();
 
   constructor(options: JobNotifierOptions) {
     this.#options = options;
-    this.#pacer = new ChannelPacer(options.paceMs);
     this.#sinks = new Map(options.sinks.map((sink) => [sink.platform, sink]));
   }
 
@@ -66,60 +65,112 @@ export class JobNotifier {
     this.#options.events.on<ApprovalListener>(approvalEvent, onEvent);
   }
 
-  /** Renders the job's current state into its status message (post or update). */
+  /** Renders the job's current state into each of its status messages (post or update). */
   async refresh(jobId: string): Promise<void> {
     if (this.#options.only && !this.#options.only(jobId)) return;
-    if (this.#finished.has(jobId)) return;
 
     const view = await this.#view(jobId).catch(() => undefined);
-    const origin = view?.data.origin;
-    const sink = this.#sinks.get(origin?.platform ?? '');
-    if (view === undefined || sink === undefined || origin?.channelId === undefined) return;
+    if (view === undefined) return;
+    await Promise.all(placesOf(view).map((place) => this.#refreshPlace(jobId, place)));
+  }
 
-    const channel = `${sink.platform}:${origin.channelId}`;
-    await this.#pacer
-      .run(channel, jobId, () => this.#render(jobId, sink))
+  async #refreshPlace(jobId: string, place: Place): Promise<void> {
+    if (this.#finished.has(finishedKey(jobId, place))) return;
+    const sink = this.#sinks.get(place.platform);
+    if (sink === undefined) return;
+
+    const pacer = this.#pacerOf(sink);
+    await pacer
+      .run(`${place.platform}:${place.channelId}`, jobId, () => this.#render(jobId, sink, place))
       .catch((error: unknown) => {
-        this.#options.logger.warn({ err: error, jobId }, 'could not update a job status message');
+        this.#options.logger.warn(
+          { err: error, jobId, platform: place.platform },
+          'could not update a job status message',
+        );
       });
   }
 
   /** Resolves once every scheduled status write is done. */
   idle(): Promise<void> {
-    return this.#pacer.idle();
+    return Promise.all([...this.#pacers.values()].map((pacer) => pacer.idle())).then(
+      () => undefined,
+    );
   }
 
   #view(jobId: string): Promise<JobView | undefined> {
     return this.#options.view?.(jobId) ?? viewJobById(this.#options.queue, jobId);
   }
 
-  async #render(jobId: string, sink: StatusSink): Promise<void> {
-    if (this.#finished.has(jobId)) return;
+  #pacerOf(sink: StatusSink): ChannelPacer {
+    let pacer = this.#pacers.get(sink.platform);
+    if (pacer === undefined) {
+      pacer = new ChannelPacer(sink.paceMs ?? this.#options.paceMs);
+      this.#pacers.set(sink.platform, pacer);
+    }
+    return pacer;
+  }
+
+  async #render(jobId: string, sink: StatusSink, place: Place): Promise<void> {
+    const done = finishedKey(jobId, place);
+    if (this.#finished.has(done)) return;
     const view = await this.#view(jobId);
     if (view === undefined) return;
 
-    const channelId = view.data.origin.channelId;
-    const refKey = `shipmate:status:${jobId}`;
+    // The message where the job was asked keeps the key it always had.
+    const refKey = place.origin
+      ? `shipmate:status:${jobId}`
+      : `shipmate:status:${jobId}:${place.platform}:${place.channelId}`;
     const existing = await this.#options.redis.get(refKey);
     if (existing === null) {
       // Claim the right to post, so two processes never post two messages for one job.
       const claimed = await this.#options.redis.set(refKey, 'pending', 'EX', 60, 'NX');
       if (claimed !== 'OK') return;
-      const messageId = await sink.post(channelId, view);
+      const messageId = await sink.post(place.channelId, view).catch(async (error: unknown) => {
+        // Let the next event try again rather than wait out the claim.
+        await this.#options.redis.del(refKey);
+        throw error;
+      });
       await this.#options.redis.set(refKey, messageId, 'EX', refTtlSeconds);
     } else if (existing !== 'pending') {
-      await sink.update(channelId, existing, view);
+      await sink.update(place.channelId, existing, view);
     } else {
       return;
     }
 
     if (isFinal(view)) {
       // Remember finished jobs so late events cost nothing; forget the oldest past a bound.
-      this.#finished.add(jobId);
+      this.#finished.add(done);
       if (this.#finished.size > 10_000) {
         this.#finished.delete(this.#finished.values().next().value ?? '');
       }
-      this.#options.onFinal?.(view);
+      if (place.origin) this.#options.onFinal?.(view);
     }
   }
+}
+
+/** One status message of a job: where it was asked, or a channel the policy also posts to. */
+interface Place {
+  platform: string;
+  channelId: string;
+  origin: boolean;
+}
+
+function placesOf(view: JobView): Place[] {
+  const origin = view.data.origin;
+  const places: Place[] = [
+    { platform: origin.platform, channelId: origin.channelId, origin: true },
+  ];
+  for (const where of view.approval?.alsoIn ?? []) {
+    const split = where.indexOf(':');
+    const place = { platform: where.slice(0, split), channelId: where.slice(split + 1) };
+    const known = places.some(
+      (p) => p.platform === place.platform && p.channelId === place.channelId,
+    );
+    if (!known) places.push({ ...place, origin: false });
+  }
+  return places;
+}
+
+function finishedKey(jobId: string, place: Place): string {
+  return `${jobId}|${place.platform}:${place.channelId}`;
 }

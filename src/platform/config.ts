@@ -49,6 +49,18 @@ const variables = {
   SHIPMATE_STATUS_PACE_MS: { schema: positiveMs, expected: 'milliseconds, a positive integer' },
   SHIPMATE_MAX_BODY_BYTES: { schema: byteCount, expected: 'a byte count, a positive integer' },
   SHIPMATE_TOKEN_LIFETIME_S: { schema: tokenSeconds, expected: 'seconds, from 1 to 86400' },
+  MICROSOFT_APP_ID: { schema: z.uuid(), expected: "the bot's Microsoft app id (a UUID)" },
+  MICROSOFT_APP_PASSWORD: { schema: nonEmpty, expected: "the bot's client secret" },
+  MICROSOFT_APP_TENANT_ID: {
+    schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/),
+    expected: 'a tenant id (a UUID) or domain',
+  },
+  MICROSOFT_APP_TYPE: {
+    schema: z.enum(['MultiTenant', 'SingleTenant']),
+    expected: 'MultiTenant or SingleTenant (UserAssignedMSI is not supported)',
+  },
+  BOT_OPENID_METADATA_URL: { schema: httpUrl, expected: 'an http(s) URL' },
+  BOT_LOGIN_URL: { schema: httpsUrl, expected: 'an https URL (MSAL accepts no other)' },
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -59,6 +71,25 @@ export interface SlackConfig {
   botToken: string;
   /** Base URL of the Web API, ending in `/api/`; undefined means Slack's own. */
   apiUrl: string | undefined;
+}
+
+/**
+ * Microsoft Teams (Bot Framework). Without credentials the adapter runs unauthenticated, which
+ * is allowed only on a loopback address (the Bot Framework Emulator, tests).
+ */
+export interface TeamsConfig {
+  credentials:
+    | {
+        appId: string;
+        appPassword: string;
+        appType: 'MultiTenant' | 'SingleTenant';
+        tenantId: string | undefined;
+      }
+    | undefined;
+  /** Where the keys that sign incoming activities are found; undefined: Bot Framework's. */
+  openIdMetadataUrl: string | undefined;
+  /** The authority the bot gets its reply token from; undefined: Microsoft Entra's. */
+  loginUrl: string | undefined;
 }
 
 /** Everything the process reads from its environment, checked once at start-up. */
@@ -73,6 +104,7 @@ export interface Config {
   policyFile: string | undefined;
   python: string;
   slack: SlackConfig | undefined;
+  teams: TeamsConfig;
   azureSubscriptionId: string | undefined;
   armEndpoint: string | undefined;
   kubeconfig: string | undefined;
@@ -107,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   };
 
   const slack = readSlack(env, read, problems);
+  const teams = readTeams(env, read, problems);
   const config: Config = {
     port: read('PORT') ?? 3000,
     gatewayPort: read('GATEWAY_PORT') ?? 8080,
@@ -118,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     policyFile: read('SHIPMATE_POLICY'),
     python: read('SHIPMATE_PYTHON') ?? 'python3',
     slack,
+    teams,
     azureSubscriptionId: read('AZURE_SUBSCRIPTION_ID'),
     armEndpoint: read('AZURE_ARM_ENDPOINT'),
     kubeconfig: read('KUBECONFIG'),
@@ -126,7 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     statusPaceMs: read('SHIPMATE_STATUS_PACE_MS') ?? 1_000,
     maxBodyBytes: read('SHIPMATE_MAX_BODY_BYTES') ?? 5 * 1024 * 1024,
     tokenLifetimeS: read('SHIPMATE_TOKEN_LIFETIME_S') ?? 3_600,
-    secrets: [slack?.signingSecret, slack?.botToken].filter((s): s is string => Boolean(s)),
+    secrets: [slack?.signingSecret, slack?.botToken, teams.credentials?.appPassword].filter(
+      (s): s is string => Boolean(s),
+    ),
   };
   if (config.port === config.gatewayPort) {
     problems.push(`GATEWAY_PORT: expected a port other than PORT (${config.port})`);
@@ -136,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new InputError({ code: 'config_invalid', userMessage: problems.join('\n') });
   }
   if (config.slack) Object.freeze(config.slack);
+  Object.freeze(config.teams);
   Object.freeze(config.secrets);
   return Object.freeze(config);
 }
@@ -165,7 +202,52 @@ function readSlack(
   return { signingSecret, botToken, apiUrl };
 }
 
-const secretNames = new Set<string>(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']);
+type TeamsVariable =
+  | 'MICROSOFT_APP_ID'
+  | 'MICROSOFT_APP_PASSWORD'
+  | 'MICROSOFT_APP_TENANT_ID'
+  | 'MICROSOFT_APP_TYPE'
+  | 'BOT_OPENID_METADATA_URL'
+  | 'BOT_LOGIN_URL';
+
+function readTeams(
+  env: NodeJS.ProcessEnv,
+  read: <N extends TeamsVariable>(name: N) => z.output<(typeof variables)[N]['schema']> | undefined,
+  problems: string[],
+): TeamsConfig {
+  const appId = read('MICROSOFT_APP_ID');
+  const appPassword = read('MICROSOFT_APP_PASSWORD');
+  const tenantId = read('MICROSOFT_APP_TENANT_ID');
+  const appType = read('MICROSOFT_APP_TYPE') ?? (tenantId ? 'SingleTenant' : 'MultiTenant');
+  const teams: TeamsConfig = {
+    credentials: undefined,
+    openIdMetadataUrl: read('BOT_OPENID_METADATA_URL'),
+    loginUrl: read('BOT_LOGIN_URL'),
+  };
+  const idSet = env.MICROSOFT_APP_ID !== undefined;
+  const passwordSet = env.MICROSOFT_APP_PASSWORD !== undefined;
+  if (!idSet && !passwordSet) return teams;
+
+  // An app id without its secret could check incoming tokens but never reply; a secret
+  // without an id is a half-done setup. Either way, say so rather than half-start.
+  if (idSet && !passwordSet) {
+    problems.push("MICROSOFT_APP_PASSWORD: expected the bot's client secret with MICROSOFT_APP_ID");
+  }
+  if (passwordSet && !idSet) {
+    problems.push("MICROSOFT_APP_ID: expected the bot's app id with MICROSOFT_APP_PASSWORD");
+  }
+  if (appType === 'SingleTenant' && tenantId === undefined && idSet) {
+    problems.push('MICROSOFT_APP_TENANT_ID: expected the tenant id of a SingleTenant bot');
+  }
+  if (appId === undefined || appPassword === undefined) return teams;
+  return { ...teams, credentials: { appId, appPassword, appType, tenantId } };
+}
+
+const secretNames = new Set<string>([
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'MICROSOFT_APP_PASSWORD',
+]);
 
 function shown(name: string, raw: string): string {
   if (secretNames.has(name)) return raw === '' ? '' : '(hidden)';

@@ -37,6 +37,12 @@ export interface ApprovalInfo {
   expiresAt: number;
   /** Still waiting: the buttons work. */
   open: boolean;
+  /** User ids who may approve (`*`: anyone but the requester), groups already resolved. */
+  from: string[];
+  /** User ids who approved so far. */
+  approvedByIds: string[];
+  /** Other places the request is shown, `<platform>:<channel id>`, besides where it was asked. */
+  alsoIn: string[];
 }
 
 const stateWords: Record<string, JobStateWord> = {

@@ -35,6 +35,9 @@ const view = (state: JobView['state'], open: boolean): JobView => ({
     reason: undefined,
     expiresAt: Date.now() + 60_000,
     open,
+    from: ['*'],
+    approvedByIds: [],
+    alsoIn: [],
   },
 });
 

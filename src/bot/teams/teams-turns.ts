@@ -1,0 +1,167 @@
+import type { TurnContext } from 'botbuilder';
+
+import type { Command } from '../../commands/command.js';
+import { parseCommand } from '../../commands/parse-command.js';
+import type { ChatRequest, Reply } from '../../handlers/chat-request.js';
+import { handleCommand } from '../../handlers/handle-command.js';
+import type { HandlerDeps } from '../../handlers/handler-deps.js';
+import { originOf } from '../../handlers/origin-of.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { jobIdFor } from '../../queue/job-id.js';
+import { errorReply } from '../error-reply.js';
+import { cardAttachment, textCard } from './card-text.js';
+import { answerCardAction } from './teams-card-actions.js';
+import type { TeamsApprovers } from './teams-approvers.js';
+import { teamsCommandText } from './teams-command-text.js';
+import type { TeamsDirectory } from './teams-directory.js';
+import type { TeamsOutbox } from './teams-outbox.js';
+import type { TeamsSecrets } from './teams-secrets.js';
+import { senderOf } from './teams-sender.js';
+
+/** Options for {@link createTeamsTurns}. */
+export interface TeamsTurnsOptions {
+  deps: HandlerDeps;
+  directory: TeamsDirectory;
+  outbox: TeamsOutbox;
+  approvers: TeamsApprovers;
+  secrets: TeamsSecrets;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * What the bot does with an authenticated activity. A message is answered at once (the HTTP
+ * 200 is the acknowledgement) and its command runs after, its replies going out through the
+ * paced outbox; a card action is answered in the invoke's own response, as Teams requires.
+ */
+export function createTeamsTurns(
+  options: TeamsTurnsOptions,
+): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    const activity = context.activity;
+    // Knowing the conversation is what lets the bot post its status cards there later.
+    await options.directory.remember(activity);
+
+    switch (activity.type) {
+      case 'message': {
+        const started = performance.now();
+        const work = runMessage(context, options, started);
+        work.catch((error: unknown) => {
+          options.logger.error({ err: error }, 'a Teams message could not be handled');
+        });
+        return;
+      }
+      case 'invoke': {
+        if (activity.name !== 'adaptiveCard/action') {
+          await context.sendActivity({ type: 'invokeResponse', value: { status: 501 } });
+          return;
+        }
+        const value = await answerCardAction(context, options);
+        await context.sendActivity({ type: 'invokeResponse', value });
+        return;
+      }
+      case 'conversationUpdate': {
+        const added = activity.membersAdded ?? [];
+        if (added.some((member) => member.id === activity.recipient.id)) {
+          void say(options.outbox, activity.conversation.id, welcome, options.logger);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+const welcome =
+  'Shipmate is here. Mention @Shipmate or start a message with `ml`, for example ' +
+  '`ml help` or `ml service list`. Keys and tokens are only ever sent in a personal chat.';
+
+async function runMessage(
+  context: TurnContext,
+  options: TeamsTurnsOptions,
+  started: number,
+): Promise<void> {
+  const activity = context.activity;
+  const text = teamsCommandText(activity);
+  if (text === undefined) return;
+
+  const { userId, userName } = senderOf(activity);
+  const conversationId = activity.conversation.id;
+  const logger = options.logger.child({
+    platform: 'teams',
+    user: userId,
+    conversation: conversationId,
+    requestId: activity.id,
+  });
+  const request: ChatRequest = {
+    platform: 'teams',
+    userId,
+    userName,
+    channelId: conversationId,
+    // Teams message ids are unique within a conversation only.
+    requestId: `${conversationId}|${activity.id ?? ''}`,
+    text: `ml ${text}`,
+  };
+
+  let command: Command;
+  try {
+    command = parseCommand(text);
+  } catch (error) {
+    observe(options, started);
+    await say(options.outbox, conversationId, errorReply(error, logger), logger);
+    return;
+  }
+  observe(options, started);
+
+  let reply: Reply;
+  try {
+    reply = await handleCommand(command, request, options.deps);
+  } catch (error) {
+    await say(options.outbox, conversationId, errorReply(error, logger), logger);
+    return;
+  }
+  await deliver(reply, request, options, logger);
+}
+
+/**
+ * A job this very request queued gets its status card in the conversation, which says all
+ * the reply would; any other answer (a list, an approval, a refusal) is posted as text.
+ */
+async function deliver(
+  reply: Reply,
+  request: ChatRequest,
+  options: TeamsTurnsOptions,
+  logger: Logger,
+): Promise<void> {
+  if (reply.kind === 'job' && reply.jobId === jobIdFor(originOf(request))) return;
+  if (reply.kind === 'secret') {
+    const answer = await options.secrets.deliver(
+      { userId: request.userId, conversationId: request.channelId },
+      reply.text,
+    );
+    if (answer !== undefined) await say(options.outbox, request.channelId, answer, logger);
+    return;
+  }
+  await say(options.outbox, request.channelId, reply.text, logger);
+}
+
+async function say(
+  outbox: TeamsOutbox,
+  conversationId: string,
+  text: string,
+  logger: Logger,
+): Promise<void> {
+  await outbox
+    .send(conversationId, {
+      type: 'message',
+      summary: text.split('\n')[0]?.slice(0, 200) ?? '',
+      attachments: [cardAttachment(textCard(text))],
+    })
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not answer in Teams'));
+}
+
+function observe(options: TeamsTurnsOptions, started: number): void {
+  options.metrics.ackSeconds.observe({ platform: 'teams' }, (performance.now() - started) / 1000);
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import type { Activity } from 'botbuilder';
+
 import { teamsCommandText } from './teams-command-text.js';
 
 const bot = { id: '28:bot-app-id', name: 'Shipmate' };
@@ -8,13 +10,14 @@ const mention = {
   mentioned: bot,
   text: '<at>Shipmate</at>',
 };
-const message = (text: string, conversationType = 'channel', entities: object[] = []) => ({
-  type: 'message',
-  text,
-  recipient: bot,
-  conversation: { id: '19:abc@thread.tacv2', conversationType },
-  entities,
-});
+const message = (text: string, conversationType = 'channel', entities: object[] = []) =>
+  ({
+    type: 'message',
+    text,
+    recipient: bot,
+    conversation: { id: '19:abc@thread.tacv2', conversationType, isGroup: true, name: '' },
+    entities,
+  }) as Partial<Activity>;
 
 describe('teamsCommandText', () => {
   it('runs what follows an @mention of the bot, with or without ml', () => {

@@ -11,6 +11,7 @@ import { createShipmate, redactUrl, type Role } from './main.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { isShipmateError } from './platform/errors.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { isLoopbackHost } from './platform/loopback.js';
 import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import { ensureRedis } from './platform/redis-launcher.js';
 import { SecretRegistry } from './platform/secret-registry.js';
@@ -98,6 +99,14 @@ async function serve(
   if (urls.ingressUrl) {
     const slack = config.slack ? ' (Slack: /slack/events)' : '';
     process.stderr.write(`Shipmate ingress on ${urls.ingressUrl}${slack}\n`);
+    if (config.teams.credentials !== undefined) {
+      process.stderr.write(`Teams: POST ${urls.ingressUrl}/api/messages\n`);
+    } else if (isLoopbackHost(config.host)) {
+      process.stderr.write(
+        `Teams: POST ${urls.ingressUrl}/api/messages without authentication (no ` +
+          'MICROSOFT_APP_ID): for the Bot Framework Emulator on this machine only\n',
+      );
+    }
   }
   if (urls.gatewayUrl) {
     process.stderr.write(`Scoring gateway on ${urls.gatewayUrl}/api/v1/service/<name>/score\n`);

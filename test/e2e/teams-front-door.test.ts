@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ConnectorActivity } from '../support/bot-connector-stub.js';
 import { messageActivity } from '../support/teams-activities.js';
-import { channelThread, teamsUser, type TeamsConversation } from '../support/teams-conversations.js';
+import {
+  channelThread,
+  teamsUser,
+  type TeamsConversation,
+} from '../support/teams-conversations.js';
 import { cardText, startTeamsProduct, type TeamsProduct } from '../support/teams-product.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -49,7 +53,9 @@ describe('the Teams front door', () => {
       .filter((a) => cardText(a).includes('deploy diabetes:1 as diabetes'));
     expect(cards).toHaveLength(1);
     expect(card.versions.length).toBeGreaterThan(1);
-    const attachment = (card.body.attachments as Array<{ contentType: string; content: object }>)[0];
+    const attachment = (
+      card.body.attachments as Array<{ contentType: string; content: object }>
+    )[0];
     expect(attachment?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(attachment?.content).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(cardText(card)).toMatch(/asked by Alice · \d+ s/);

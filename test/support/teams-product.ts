@@ -83,7 +83,9 @@ export async function startTeamsProduct(env: Record<string, string> = {}): Promi
 }
 
 /** The text of a card the bot sent: every TextRun of its body, lines joined. */
-export function cardText(activity: { body: Record<string, unknown> } | Record<string, unknown>): string {
+export function cardText(
+  activity: { body: Record<string, unknown> } | Record<string, unknown>,
+): string {
   const body = 'body' in activity && isRecord(activity.body) ? activity.body : activity;
   const attachments = (body as { attachments?: Array<{ content?: unknown }> }).attachments ?? [];
   return attachments.map((a) => textOfCard(a.content)).join('\n');

@@ -69,16 +69,20 @@ export class TeamsOutbox {
   /** The people of a conversation, as Teams lists them (ids, names, AAD object ids). */
   async members(conversationId: string): Promise<TeamsChannelAccount[]> {
     const members: TeamsChannelAccount[] = [];
-    await this.#continue(rosterOf(conversationId), async (context) => {
-      let token: string | undefined;
-      do {
-        const page: { members: TeamsChannelAccount[]; continuationToken?: string } =
-          await TeamsInfo.getPagedMembers(context, 100, token);
-        members.push(...page.members);
-        // Typed as always there, but absent on the last page.
-        token = page.continuationToken;
-      } while (token !== undefined && token !== '' && members.length < 10_000);
-    });
+    await this.#continue(
+      conversationId,
+      async (context) => {
+        let token: string | undefined;
+        do {
+          const page: { members: TeamsChannelAccount[]; continuationToken?: string } =
+            await TeamsInfo.getPagedMembers(context, 100, token);
+          members.push(...page.members);
+          // Typed as always there, but absent on the last page.
+          token = page.continuationToken;
+        } while (token !== undefined && token !== '' && members.length < 10_000);
+      },
+      rosterOf(conversationId),
+    );
     return members;
   }
 
@@ -136,9 +140,11 @@ export class TeamsOutbox {
     );
   }
 
+  /** Runs `work` in a turn of the conversation, or of `as` (another id in the same place). */
   async #continue(
     conversationId: string,
     work: (context: TurnContext) => Promise<void>,
+    as = conversationId,
   ): Promise<void> {
     const reference = await this.#options.directory.conversation(conversationId);
     if (reference === undefined) {
@@ -153,7 +159,7 @@ export class TeamsOutbox {
       this.#options.appId,
       {
         ...reference,
-        conversation: { ...reference.conversation, id: conversationId },
+        conversation: { ...reference.conversation, id: as },
       } as Partial<ConversationReference>,
       work,
     );

@@ -91,7 +91,7 @@ export function cardText(
   return attachments.map((a) => textOfCard(a.content)).join('\n');
 }
 
-/** The text of an Adaptive Card: its TextRuns, a line per RichTextBlock. */
+/** The text of an Adaptive Card: its TextRuns, a line per RichTextBlock, code in backticks. */
 export function textOfCard(card: unknown): string {
   const lines: string[] = [];
   const walk = (node: unknown): void => {
@@ -99,9 +99,7 @@ export function textOfCard(card: unknown): string {
       node.forEach(walk);
     } else if (isRecord(node)) {
       if (node.type === 'RichTextBlock' && Array.isArray(node.inlines)) {
-        lines.push(
-          node.inlines.map((run) => (isRecord(run) ? String(run.text ?? '') : '')).join(''),
-        );
+        lines.push(node.inlines.map(runText).join(''));
         return;
       }
       Object.values(node).forEach(walk);
@@ -109,6 +107,12 @@ export function textOfCard(card: unknown): string {
   };
   walk(isRecord(card) ? card.body : undefined);
   return lines.join('\n');
+}
+
+/** A TextRun's text; a monospace run in backticks, as the bot's plain text wrote it. */
+function runText(run: unknown): string {
+  if (!isRecord(run) || typeof run.text !== 'string') return '';
+  return run.fontType === 'Monospace' ? `\`${run.text}\`` : run.text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

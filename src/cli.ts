@@ -4,6 +4,7 @@ import { loadPolicy, parsePolicy, type LoadedPolicy } from './approvals/load-pol
 import { Policy } from './approvals/policy.js';
 import { runSay } from './bot/console/run-say.js';
 import { errorReply } from './bot/error-reply.js';
+import { teamsMode } from './bot/teams/teams-mode.js';
 import { helpText } from './commands/help-text.js';
 import { parseCommand } from './commands/parse-command.js';
 import { publishSettings, readSettings, type SharedSettings } from './platform/shared-settings.js';
@@ -11,7 +12,6 @@ import { createShipmate, redactUrl, type Role } from './main.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { isShipmateError } from './platform/errors.js';
 import { createLogger, type Logger } from './platform/logger.js';
-import { isLoopbackHost } from './platform/loopback.js';
 import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import { ensureRedis } from './platform/redis-launcher.js';
 import { SecretRegistry } from './platform/secret-registry.js';
@@ -99,9 +99,9 @@ async function serve(
   if (urls.ingressUrl) {
     const slack = config.slack ? ' (Slack: /slack/events)' : '';
     process.stderr.write(`Shipmate ingress on ${urls.ingressUrl}${slack}\n`);
-    if (config.teams.credentials !== undefined) {
+    if (teamsMode(config) === 'checked') {
       process.stderr.write(`Teams: POST ${urls.ingressUrl}/api/messages\n`);
-    } else if (isLoopbackHost(config.host)) {
+    } else if (teamsMode(config) === 'unchecked') {
       process.stderr.write(
         `Teams: POST ${urls.ingressUrl}/api/messages without authentication (no ` +
           'MICROSOFT_APP_ID): for the Bot Framework Emulator on this machine only\n',

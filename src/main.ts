@@ -23,6 +23,7 @@ import { registerDeployModal } from './bot/slack/slack-deploy-modal.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
 import { createTeamsAdapter } from './bot/teams/create-teams-adapter.js';
 import { TeamsApprovers } from './bot/teams/teams-approvers.js';
+import { teamsMode } from './bot/teams/teams-mode.js';
 import { TeamsDirectory } from './bot/teams/teams-directory.js';
 import { mountTeamsEndpoint } from './bot/teams/teams-endpoint.js';
 import { TeamsOutbox } from './bot/teams/teams-outbox.js';
@@ -40,7 +41,6 @@ import type { JobView } from './queue/job-view.js';
 import type { Config } from './platform/config.js';
 import { InputError, NotFoundError, UnavailableError } from './platform/errors.js';
 import type { Logger } from './platform/logger.js';
-import { isLoopbackHost } from './platform/loopback.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createRedis, waitUntilReady } from './platform/redis-connection.js';
 import type { SecretRegistry } from './platform/secret-registry.js';
@@ -251,7 +251,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
         createSlackKeyHandoff({ client: slack.client, deps, redis, logger: serveLogger }),
       );
     }
-    if (config.teams.credentials !== undefined || isLoopbackHost(config.host)) {
+    if (teamsMode(config) !== 'off') {
       const teams = startTeams({ ingress, deps, redis, logger, metrics, config });
       sinks.push(teams.sink);
       onFinal.push((view) => teams.secrets.handOver(view));

@@ -109,6 +109,61 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(/^SLACK_SIGNING_SECRET: expected the Slack app signing secret/);
   });
 
+  it('turns Teams authentication on with an app id and password, and knows the password as a secret', () => {
+    const appId = '6d2719ef-b7e2-488c-a309-01b2c122cd2e';
+    const tenant = 'fb7aee49-4f32-49f4-b5b7-d294f26e6f8b';
+    const config = loadConfig({
+      MICROSOFT_APP_ID: appId,
+      MICROSOFT_APP_PASSWORD: 'teams-client-secret',
+      MICROSOFT_APP_TENANT_ID: tenant,
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration',
+      BOT_LOGIN_URL: `https://127.0.0.1:4001/${tenant}`,
+    });
+
+    expect(config.teams).toEqual({
+      credentials: {
+        appId,
+        appPassword: 'teams-client-secret',
+        appType: 'SingleTenant',
+        tenantId: tenant,
+      },
+      openIdMetadataUrl: 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration',
+      loginUrl: `https://127.0.0.1:4001/${tenant}`,
+    });
+    expect(config.secrets).toContain('teams-client-secret');
+    expect(loadConfig({}).teams.credentials).toBeUndefined();
+  });
+
+  it('refuses half-set Teams credentials, an http login URL and managed identity', () => {
+    const appId = '6d2719ef-b7e2-488c-a309-01b2c122cd2e';
+    expect(problemsOf({ MICROSOFT_APP_ID: appId })).toEqual([
+      "MICROSOFT_APP_PASSWORD: expected the bot's client secret with MICROSOFT_APP_ID",
+    ]);
+    expect(problemsOf({ MICROSOFT_APP_PASSWORD: 'hunter2-secret' })).toEqual([
+      "MICROSOFT_APP_ID: expected the bot's app id with MICROSOFT_APP_PASSWORD",
+    ]);
+    const problems = problemsOf({
+      MICROSOFT_APP_ID: appId,
+      MICROSOFT_APP_PASSWORD: 'hunter2-secret',
+      MICROSOFT_APP_TYPE: 'UserAssignedMSI',
+      BOT_LOGIN_URL: 'http://127.0.0.1:4001/tenant',
+    });
+    expect(problems).toEqual([
+      "MICROSOFT_APP_TYPE: expected MultiTenant or SingleTenant (UserAssignedMSI is not supported), got 'UserAssignedMSI'",
+      "BOT_LOGIN_URL: expected an https URL (MSAL accepts no other), got 'http://127.0.0.1:4001/tenant'",
+    ]);
+    expect(
+      problemsOf({
+        MICROSOFT_APP_ID: appId,
+        MICROSOFT_APP_PASSWORD: 'hunter2-secret',
+        MICROSOFT_APP_TYPE: 'SingleTenant',
+      }),
+    ).toEqual(['MICROSOFT_APP_TENANT_ID: expected the tenant id of a SingleTenant bot']);
+    expect(
+      problemsOf({ MICROSOFT_APP_ID: 'nope', MICROSOFT_APP_PASSWORD: 'hunter2-secret' }).join(),
+    ).not.toContain('hunter2');
+  });
+
   it('never echoes a secret value it refuses', () => {
     const badToken = 'not-a-token-but-still-secret-123';
     const blankish = '   ';

@@ -276,7 +276,7 @@ export const commandSpecs: readonly CommandSpec[] = [
   {
     words: ['audit'],
     usage: 'audit [--service NAME] [--limit N]',
-    summary: 'the latest entries of the audit log, shown only to you',
+    summary: 'the latest entries of the audit log (in Slack, shown only to you)',
     positionals: [],
     options: { service: { type: 'string' }, limit: { type: 'string' } },
     schema: z

@@ -7,7 +7,10 @@ import { tokenize } from './tokenize.js';
 export function helpText(topic: string | undefined): string {
   if (topic === undefined) {
     const lines = commandSpecs.map((spec) => `• \`${spec.usage}\` — ${spec.summary}`);
-    return ['Shipmate commands (`/ml <command>` in Slack):', ...lines].join('\n');
+    return [
+      'Shipmate commands (`/ml <command>` in Slack; `ml <command>` or @Shipmate in Teams):',
+      ...lines,
+    ].join('\n');
   }
 
   const words = tokenize(topic);

@@ -7,7 +7,7 @@ import { writePolicyFile } from '../support/policy-file.js';
 import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
 import { blockActionsPayload } from '../support/slack-interactions.js';
 import { sendInteraction } from '../support/slack-request.js';
-import { invokeActivity, messageActivity } from '../support/teams-activities.js';
+import { invokeActivity } from '../support/teams-activities.js';
 import {
   channelThread,
   teamsUser,
@@ -42,16 +42,7 @@ describe('approvals in Teams, and across Teams and Slack', () => {
   const dave = teamsUser('Dave');
 
   const say = async (text: string, user = alice) => {
-    const answer = await teams.send(
-      messageActivity({
-        text,
-        user,
-        conversation: channel,
-        serviceUrl: teams.connector.serviceUrl,
-        appId: teams.appId,
-      }),
-    );
-    expect(answer.status).toBe(200);
+    expect((await teams.say(text, user, channel)).status).toBe(200);
   };
   const cardWith = (text: string): Promise<ConnectorActivity> =>
     waitFor(() => teams.connector.activities(channel.id).find((a) => cardText(a).includes(text)), {

@@ -15,11 +15,12 @@ describe('the Teams front door', () => {
   const alice = teamsUser('Alice');
   let channel: TeamsConversation;
 
-  const say = (text: string, conversation = channel, user = alice) =>
+  const say = (text: string, conversation = channel) => teams.say(text, alice, conversation);
+  const message = (text: string) =>
     messageActivity({
       text,
-      user,
-      conversation,
+      user: alice,
+      conversation: channel,
       serviceUrl: teams.connector.serviceUrl,
       appId: teams.appId,
     });
@@ -39,7 +40,7 @@ describe('the Teams front door', () => {
   });
 
   it('deploys a model from a Teams message, its card updated in place until succeeded', async () => {
-    const answer = await teams.send(say('deploy diabetes:1 --name diabetes'));
+    const answer = await say('deploy diabetes:1 --name diabetes');
     expect(answer.status).toBe(200);
 
     const card = await cardWith('deploy diabetes:1 as diabetes');
@@ -71,11 +72,11 @@ describe('the Teams front door', () => {
   });
 
   it('answers help and typing mistakes in the conversation, without a job', async () => {
-    await teams.send(say('help'));
+    await say('help');
     const help = await cardWith('deploy <model>:<version>');
     expect(cardText(help)).toContain('service show <name>');
 
-    await teams.send(say('deploy diabetes:one --name x'));
+    await say('deploy diabetes:one --name x');
     const refusal = await cardWith('Usage:');
     expect(cardText(refusal)).toMatch(/version/i);
   });
@@ -90,15 +91,15 @@ describe('the Teams front door', () => {
       { issuer: 'https://not-the-bot-framework.example' },
     ];
     for (const sign of attempts) {
-      const answer = await teams.send(say('service delete diabetes'), sign);
+      const answer = await teams.send(message('service delete diabetes'), sign);
       expect(answer.status, JSON.stringify(sign)).toBe(401);
     }
-    expect((await teams.send(say('service delete diabetes'), 'none')).status).toBe(401);
+    expect((await teams.send(message('service delete diabetes'), 'none')).status).toBe(401);
 
     // Nothing was queued or said: no card, no reply, and the service is still there.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(teams.connector.activities().length).toBe(before);
-    await teams.send(say('service list'));
+    await say('service list');
     const list = await cardWith('diabetes', channel);
     expect(cardText(list)).toContain('diabetes');
     expect(teams.product.output()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
@@ -124,7 +125,7 @@ describe('the Teams front door', () => {
     teams.connector.failNext({ status: 504, count: 1, method: 'POST' });
     const asked = 12;
     for (let i = 0; i < asked; i += 1) {
-      expect((await teams.send(say(`help topic-${i}`, burst))).status).toBe(200);
+      expect((await say(`help topic-${i}`, burst)).status).toBe(200);
     }
 
     await waitFor(() => teams.connector.activities(burst.id).length >= asked, {

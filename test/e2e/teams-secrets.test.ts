@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ConnectorActivity } from '../support/bot-connector-stub.js';
 import { keyChangesWithoutApproval, writePolicyFile } from '../support/policy-file.js';
-import { messageActivity } from '../support/teams-activities.js';
 import {
   channelThread,
   personalChat,
@@ -24,16 +23,7 @@ describe('keys and tokens in Teams', () => {
   const directChats = new Set<string>();
 
   const say = async (text: string, user: TeamsUser = alice, conversation = channel) => {
-    const answer = await teams.send(
-      messageActivity({
-        text,
-        user,
-        conversation,
-        serviceUrl: teams.connector.serviceUrl,
-        appId: teams.appId,
-      }),
-    );
-    expect(answer.status).toBe(200);
+    expect((await teams.say(text, user, conversation)).status).toBe(200);
   };
   const seen = () => teams.connector.activities().length;
   /** The first activity after `after` in the conversation that says `text`. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { sendJson } from './send-json.js';
 import { readSlackBody } from './slack-body.js';
 import { createSlackMethods, type SlackStubMessage, type SlackStubView } from './slack-methods.js';
 
@@ -121,7 +122,7 @@ export async function startSlackApiStub(options: SlackApiStubOptions = {}): Prom
       call.error = failure.error;
       const headers: Record<string, string> = {};
       if (failure.status === 429) headers['retry-after'] = String(failure.retryAfterSeconds);
-      send(response, failure.status, { ok: false, error: failure.error }, headers);
+      sendJson(response, failure.status, { ok: false, error: failure.error }, headers);
       return;
     }
 
@@ -133,14 +134,14 @@ export async function startSlackApiStub(options: SlackApiStubOptions = {}): Prom
           ? { ok: false, error: 'invalid_auth' }
           : handler(args);
     call.error = result.ok ? undefined : String(result.error);
-    send(response, 200, result);
+    sendJson(response, 200, result);
   };
 
   const handleResponseUrl = async (request: IncomingMessage, response: ServerResponse) => {
     const id = decodeURIComponent(request.url?.slice('/response/'.length).split('?')[0] ?? '');
     const body = await readSlackBody(request);
     responses.push({ id, body, at: Date.now() });
-    send(response, 200, { ok: true });
+    sendJson(response, 200, { ok: true });
   };
 
   const server = createServer((request, response) => {
@@ -151,9 +152,9 @@ export async function startSlackApiStub(options: SlackApiStubOptions = {}): Prom
         ? handleApi(request, response, method)
         : request.method === 'POST' && path.startsWith('/response/')
           ? handleResponseUrl(request, response)
-          : Promise.resolve(send(response, 404, { ok: false, error: 'not_found' }));
+          : Promise.resolve(sendJson(response, 404, { ok: false, error: 'not_found' }));
     work.catch((error: unknown) => {
-      send(response, 400, { ok: false, error: 'invalid_request', detail: String(error) });
+      sendJson(response, 400, { ok: false, error: 'invalid_request', detail: String(error) });
     });
   });
 
@@ -197,15 +198,4 @@ export async function startSlackApiStub(options: SlackApiStubOptions = {}): Prom
       });
     },
   };
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  response.end(JSON.stringify(body));
 }

@@ -9,7 +9,13 @@ import {
 import { startEntraTokenStub, type EntraTokenStub } from './entra-token-stub.js';
 import { startProduct, type Product } from './product.js';
 import { startRedis, type RedisServer } from './redis-server.js';
-import { postActivity, type PostActivityResult, type TeamsActivity } from './teams-activities.js';
+import {
+  messageActivity,
+  postActivity,
+  type PostActivityResult,
+  type TeamsActivity,
+} from './teams-activities.js';
+import type { TeamsConversation, TeamsUser } from './teams-conversations.js';
 
 /** A product wired to a private Redis and local stand-ins for everything Teams talks to. */
 export interface TeamsProduct {
@@ -26,6 +32,8 @@ export interface TeamsProduct {
     activity: TeamsActivity,
     sign?: Partial<BotFrameworkSignOptions> | 'none',
   ): Promise<PostActivityResult>;
+  /** Sends `text` as a user's message in a conversation; resolves to the acknowledgement. */
+  say(text: string, user: TeamsUser, conversation: TeamsConversation): Promise<PostActivityResult>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +64,14 @@ export async function startTeamsProduct(env: Record<string, string> = {}): Promi
     },
   });
 
+  const send: TeamsProduct['send'] = async (activity, sign = {}) => {
+    const token =
+      sign === 'none'
+        ? undefined
+        : await keys.sign({ appId, serviceUrl: connector.serviceUrl, ...sign });
+    return postActivity(product.ingressUrl, activity, token);
+  };
+
   return {
     redis,
     keys,
@@ -65,12 +81,11 @@ export async function startTeamsProduct(env: Record<string, string> = {}): Promi
     appId,
     tenantId,
     appPassword,
-    async send(activity, sign = {}) {
-      const token =
-        sign === 'none'
-          ? undefined
-          : await keys.sign({ appId, serviceUrl: connector.serviceUrl, ...sign });
-      return postActivity(product.ingressUrl, activity, token);
+    send,
+    say(text, user, conversation) {
+      return send(
+        messageActivity({ text, user, conversation, serviceUrl: connector.serviceUrl, appId }),
+      );
     },
     async stop() {
       await product.stop();

@@ -35,7 +35,13 @@ export class ChannelPacer {
     const settled = next.catch(() => undefined);
     this.#chains.set(channel, settled);
     void settled.then(() => {
-      if (this.#chains.get(channel) === settled) this.#chains.delete(channel);
+      if (this.#chains.get(channel) !== settled) return;
+      this.#chains.delete(channel);
+      // Once the gap has passed, an idle channel's last write no longer matters: forget it, so
+      // a bot in many conversations does not keep one entry for each forever.
+      setTimeout(() => {
+        if (!this.#chains.has(channel)) this.#lastWrite.delete(channel);
+      }, this.#gapMs).unref();
     });
     return next;
   }

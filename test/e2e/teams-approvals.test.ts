@@ -6,8 +6,12 @@ import type { ConnectorActivity } from '../support/bot-connector-stub.js';
 import { writePolicyFile } from '../support/policy-file.js';
 import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
 import { blockActionsPayload } from '../support/slack-interactions.js';
-import { sendInteraction } from '../support/slack-request.js';
-import { invokeActivity } from '../support/teams-activities.js';
+import { sendInteraction, sendSlashCommand } from '../support/slack-request.js';
+import {
+  botAccount,
+  conversationUpdateActivity,
+  invokeActivity,
+} from '../support/teams-activities.js';
 import {
   channelThread,
   teamsUser,
@@ -36,6 +40,8 @@ describe('approvals in Teams, and across Teams and Slack', () => {
   let slack: SlackApiStub;
   let teams: TeamsProduct;
   let channel: TeamsConversation;
+  /** Where key changes are approved; its id goes into the policy before the product starts. */
+  const approvals = channelThread({ tenantId: 'set-once-started', channelName: 'approvals' });
   const alice = teamsUser('Alice');
   const bob = teamsUser('Bob');
   const carol = teamsUser('Carol');
@@ -49,14 +55,19 @@ describe('approvals in Teams, and across Teams and Slack', () => {
       what: `a card saying "${text}"`,
       timeoutMs: 30_000,
     });
-  const press = async (user: TeamsUser, card: ConnectorActivity, verb: string) => {
+  const press = async (
+    user: TeamsUser,
+    card: ConnectorActivity,
+    verb: string,
+    conversation = channel,
+  ) => {
     const started = Date.now();
     const answer = await teams.send(
       invokeActivity({
         verb: `shipmate.${verb}`,
         data: { jobId: jobOf(cardText(card)) },
         user,
-        conversation: channel,
+        conversation,
         serviceUrl: teams.connector.serviceUrl,
         appId: teams.appId,
         replyToId: card.id,
@@ -100,6 +111,12 @@ describe('approvals in Teams, and across Teams and Slack', () => {
       '      approvers: 1',
       '      from: [group:approvers]',
       `      channels: ["slack:${slackApprovals}"]`,
+      '  - name: key changes are approved in the Teams approvals channel',
+      '    commands: [keys.regen]',
+      '    approval:',
+      '      approvers: 1',
+      '      from: [group:approvers]',
+      `      channels: ["teams:${approvals.channel?.id ?? ''}"]`,
     ].join('\n');
     teams = await startTeamsProduct({
       SHIPMATE_POLICY: await writePolicyFile(policy),
@@ -109,11 +126,13 @@ describe('approvals in Teams, and across Teams and Slack', () => {
       SHIPMATE_STATUS_PACE_MS: '200',
     });
     channel = channelThread({ tenantId: teams.tenantId });
-    teams.connector.setMembers(
-      channel.channel?.id ?? channel.id,
-      [alice, bob, carol, dave].map((u) => ({ ...u, tenantId: teams.tenantId })),
-    );
-    await Promise.all([deploy('svc-one'), deploy('svc-two')]);
+    for (const where of [channel, approvals]) {
+      teams.connector.setMembers(
+        where.channel?.id ?? where.id,
+        [alice, bob, carol, dave].map((u) => ({ ...u, tenantId: teams.tenantId })),
+      );
+    }
+    await Promise.all([deploy('svc-one'), deploy('svc-two'), deploy('svc-three')]);
   }, 90_000);
 
   afterAll(async () => {
@@ -227,6 +246,61 @@ describe('approvals in Teams, and across Teams and Slack', () => {
     expect(entries.filter((e) => e.action === 'approved')[0]?.actor.platform).toMatch(
       /^(slack|teams)$/,
     );
+  });
+
+  it('posts a request asked in Slack to the Teams approvals channel, where it is approved', async () => {
+    approvals.tenantId = teams.tenantId;
+    const where = { ...approvals, id: approvals.channel?.id ?? approvals.id };
+    // The bot is added to the channel: from then on it knows where to post there.
+    const added = await teams.send(
+      conversationUpdateActivity({
+        membersAdded: [botAccount(teams.appId)],
+        user: bob,
+        conversation: approvals,
+        serviceUrl: teams.connector.serviceUrl,
+        appId: teams.appId,
+      }),
+    );
+    expect(added.status).toBe(200);
+
+    const ack = await sendSlashCommand(teams.product.ingressUrl, signingSecret, {
+      text: 'keys regen svc-three --key primary',
+      userId: 'U0SAM',
+      userName: 'sam',
+      channelId: 'C0DEPLOYS',
+      teamId: 'T0SHIP',
+      responseUrl: slack.responseUrl('sam-regen'),
+    });
+    expect(ack.status).toBe(200);
+    const message = await waitFor(
+      () =>
+        [...slack.messages.values()].find(
+          (m) => m.channel === 'C0DEPLOYS' && m.text?.includes('primary key of svc-three'),
+        ),
+      { what: 'the status message in Slack' },
+    );
+    const card = await waitFor(
+      () =>
+        teams.connector
+          .activities(where.id)
+          .find((a) => cardText(a).includes('primary key of svc-three — awaiting approval')),
+      { what: 'the request in the Teams approvals channel' },
+    );
+    const shared = (card.body.attachments as Array<{ content: InvokeAnswer['value'] }>)[0];
+    expect(new Set(shared?.content.refresh?.userIds)).toEqual(new Set([bob.id, carol.id]));
+
+    const approved = await press(bob, card, 'approve', where);
+    expect(approved.text).toContain('Approved: job');
+    await waitFor(
+      () =>
+        cardText(card).includes('svc-three — succeeded') &&
+        message.text?.includes('svc-three — succeeded') === true,
+      { what: 'both copies to show the regeneration succeeded', timeoutMs: 30_000 },
+    );
+    expect(cardText(card)).toContain('Approved by Bob');
+    expect(message.text).toContain('Approved by Bob');
+    // The new key went to Sam alone, in Slack; the Teams channel never saw one.
+    expect(JSON.stringify(teams.connector.activities(where.id))).not.toMatch(/primary: `/);
   });
 });
 

@@ -3,6 +3,7 @@ import type { CpuShare } from './cpu-usage.js';
 import type { DeployTiming } from './deploy-to-score.js';
 import type { ObservedSplit, SwitchLatency } from './rollout-phase.js';
 import type { ScoringLatency } from './scoring-latency.js';
+import type { TeamsLatency } from './teams-phase.js';
 import type { Throughput } from './scoring-throughput.js';
 import { percentile, round } from './stats.js';
 
@@ -19,6 +20,7 @@ export interface BenchResults {
   deploys: Array<Omit<DeployTiming, 'keys'>>;
   /** With the number of `auth.test` calls the product made to Slack meanwhile. */
   ack: AckLatency & { authTests: number };
+  teams: TeamsLatency;
   latency: ScoringLatency;
   throughput: ThroughputPair[];
   /** The pair the throughput goal is judged on. */
@@ -74,6 +76,18 @@ export function tableRows(results: BenchResults): { rows: Row[]; missed: number 
   info('  replies missing', String(ack.repliesMissing));
   info('  auth.test calls to Slack meanwhile', String(ack.authTests));
   info('  load generator worst lag', ms(ack.maxScheduleLagMs));
+
+  const { teams } = results;
+  info(
+    `6 Teams ack p50 / p99, token checked (n=${teams.ack.count})`,
+    pair(teams.ack.p50, teams.ack.p99),
+  );
+  info(
+    `  reply card p50 / p99, ${teams.conversations} channels`,
+    pair(teams.reply.p50, teams.reply.p99),
+  );
+  info('  failed / replies missing', `${teams.failed} / ${teams.missing}`);
+  info('  closest two writes to one conversation', ms(teams.minGapMs));
 
   const firstScores = results.deploys.map((d) => d.firstScoreMs);
   const deployMax = Math.max(...firstScores);

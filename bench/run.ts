@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: starts a private Redis, a Slack API stub and Shipmate from source, all on
- * 127.0.0.1, measures the four figures of the brief and prints them against their goals.
+ * 127.0.0.1, measures the figures of the brief and prints them against their goals, and
+ * how Teams messages are acknowledged and answered.
  * Exits 0 when it ran (goals missed or not), 1 when it could not run.
  */
 import { measureAckLatency } from './ack-latency.js';
@@ -13,6 +14,7 @@ import { printReport, type ThroughputPair } from './report.js';
 import { measureSplit, measureSwitch } from './rollout-phase.js';
 import { closeRoute, directRoute, gatewayRoute } from './scoring-client.js';
 import { measureScoringLatency, type ScoringLatency } from './scoring-latency.js';
+import { measureTeams } from './teams-phase.js';
 import { deployReplicas, throughputOf } from './throughput-phase.js';
 import { sleep } from './timing.js';
 
@@ -62,6 +64,17 @@ async function main(closers: Closers): Promise<void> {
   const authTests = slack.callsTo('auth.test').length - authTestsBefore;
   await Promise.all(mix.map((service) => waitForPorts(home, service, 1)));
 
+  const teams = await phase('6 teams messages', () => {
+    progress('6: Teams messages, 200 at 20/s over 4 channels, each token checked');
+    return measureTeams(env.teams, {
+      ingressUrl: product.ingressUrl,
+      count: 200,
+      ratePerSecond: 20,
+      conversations: 4,
+      existing: first.service,
+    });
+  });
+
   const latency = await phase('3 added latency', () => addedLatency(env, first));
 
   const throughput: ThroughputPair[] = [];
@@ -93,6 +106,7 @@ async function main(closers: Closers): Promise<void> {
     rollout: { split, switched },
     deploys: deploys.map(withoutKeys),
     ack: { ...ack, authTests },
+    teams,
     latency,
     throughput,
     // Two replicas help direct (one GIL each) far more than the gateway (one event loop), so

@@ -322,7 +322,7 @@ function startTeams(options: {
   config: Readonly<Config>;
 }): { sink: StatusSink; secrets: TeamsSecrets } {
   const { deps, redis, metrics } = options;
-  const logger = options.logger.child({ role: 'serve', platform: 'teams' });
+  const logger = options.logger.child({ role: 'serve', component: 'teams' });
   const teams = createTeamsAdapter(options.config.teams);
   if (!teams.authenticated) {
     logger.warn(

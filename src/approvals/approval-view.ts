@@ -55,6 +55,7 @@ function approvalInfo(record: ApprovalRecord): ApprovalInfo {
     approvers: record.approvers,
     approvedBy: record.approvedBy.map(name),
     rejectedBy: record.rejectedBy ? name(record.rejectedBy) : undefined,
+    withdrawn: record.rejectedBy?.userId === record.data.origin.userId,
     reason: record.reason,
     expiresAt: record.expiresAt,
     open: record.state === 'pending',

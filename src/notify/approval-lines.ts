@@ -19,8 +19,7 @@ export function approvalLines(view: Pick<JobView, 'approval' | 'state' | 'data'>
   } else if (approval.rejectedBy !== undefined) {
     const reason = approval.reason ? `: ${approval.reason}` : '';
     // The requester calling their own change off is a withdrawal, not a rejection by a peer.
-    const requester = view.data.origin.userName || view.data.origin.userId;
-    const verb = approval.rejectedBy === requester ? 'Withdrawn' : 'Rejected';
+    const verb = approval.withdrawn ? 'Withdrawn' : 'Rejected';
     lines.push(`${verb} by ${approval.rejectedBy}${reason}`);
   } else if (view.state === 'cancelled') {
     lines.push('Cancelled: nobody approved it in time');

@@ -1,6 +1,7 @@
 import type { Queue, QueueEvents, QueueEventsListener } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+import { isShipmateError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { viewJobById, type JobView } from '../queue/job-view.js';
 import { ChannelPacer } from './channel-pacer.js';
@@ -126,7 +127,9 @@ export class JobNotifier {
       const claimed = await this.#options.redis.set(refKey, 'pending', 'EX', 60, 'NX');
       if (claimed !== 'OK') return;
       const messageId = await sink.post(place.channelId, view).catch(async (error: unknown) => {
-        // Let the next event try again rather than wait out the claim.
+        // A channel the platform does not know stays unknown for this job: say so once.
+        if (isShipmateError(error) && error.kind === 'not_found') this.#finished.add(done);
+        // Otherwise let the next event try again rather than wait out the claim.
         await this.#options.redis.del(refKey);
         throw error;
       });

@@ -33,6 +33,8 @@ export interface ApprovalInfo {
   approvers: number;
   approvedBy: string[];
   rejectedBy: string | undefined;
+  /** Rejected by the requester themselves: called off, not turned down. */
+  withdrawn: boolean;
   reason: string | undefined;
   expiresAt: number;
   /** Still waiting: the buttons work. */

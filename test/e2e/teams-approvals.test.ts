@@ -7,11 +7,7 @@ import { writePolicyFile } from '../support/policy-file.js';
 import { startSlackApiStub, type SlackApiStub } from '../support/slack-api-stub.js';
 import { blockActionsPayload } from '../support/slack-interactions.js';
 import { sendInteraction, sendSlashCommand } from '../support/slack-request.js';
-import {
-  botAccount,
-  conversationUpdateActivity,
-  invokeActivity,
-} from '../support/teams-activities.js';
+import { invokeActivity } from '../support/teams-activities.js';
 import {
   channelThread,
   teamsUser,
@@ -126,6 +122,8 @@ describe('approvals in Teams, and across Teams and Slack', () => {
       SHIPMATE_STATUS_PACE_MS: '200',
     });
     channel = channelThread({ tenantId: teams.tenantId });
+    // Its id had to be in the policy before the product (and its tenant) existed.
+    approvals.tenantId = teams.tenantId;
     for (const where of [channel, approvals]) {
       teams.connector.setMembers(
         where.channel?.id ?? where.id,
@@ -249,19 +247,13 @@ describe('approvals in Teams, and across Teams and Slack', () => {
   });
 
   it('posts a request asked in Slack to the Teams approvals channel, where it is approved', async () => {
-    approvals.tenantId = teams.tenantId;
     const where = { ...approvals, id: approvals.channel?.id ?? approvals.id };
-    // The bot is added to the channel: from then on it knows where to post there.
-    const added = await teams.send(
-      conversationUpdateActivity({
-        membersAdded: [botAccount(teams.appId)],
-        user: bob,
-        conversation: approvals,
-        serviceUrl: teams.connector.serviceUrl,
-        appId: teams.appId,
-      }),
-    );
-    expect(added.status).toBe(200);
+    // Someone mentions the bot in a thread of the channel once: from then on it knows the
+    // channel, and can start a new post there.
+    expect((await teams.say('help', bob, approvals)).status).toBe(200);
+    await waitFor(() => teams.connector.activities(approvals.id).length > 0, {
+      what: 'the help reply in the thread',
+    });
 
     const ack = await sendSlashCommand(teams.product.ingressUrl, signingSecret, {
       text: 'keys regen svc-three --key primary',

@@ -105,6 +105,35 @@ describe('the Teams front door', () => {
     expect(teams.product.output()).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   });
 
+  it('refuses a validly signed activity from another tenant: this bot serves one', async () => {
+    const elsewhere = channelThread({ tenantId: '00000000-0000-4000-8000-0000000e15e0' });
+    const answer = await teams.send(
+      messageActivity({
+        text: 'keys show diabetes',
+        user: alice,
+        conversation: elsewhere,
+        serviceUrl: teams.connector.serviceUrl,
+        appId: teams.appId,
+      }),
+    );
+    expect(answer.status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(teams.connector.activities(elsewhere.id)).toEqual([]);
+    expect(teams.connector.conversations).toEqual([]);
+  });
+
+  it('answers a body too large to read with a short 413, not a stack trace', async () => {
+    const response = await fetch(`${teams.product.ingressUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'x'.repeat(300_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'the body is too large' });
+    // The body reader's error, stack and all, stays out of the output too.
+    expect(teams.product.output()).not.toContain('raw-body');
+  });
+
   it('refuses a body that is not an activity with 400', async () => {
     const response = await fetch(`${teams.product.ingressUrl}/api/messages`, {
       method: 'POST',

@@ -121,6 +121,17 @@ describe('keys and tokens in Teams', () => {
     expectKeysOnlyInPersonalChats();
   });
 
+  it('sends the audit log to the asker’s personal chat, not the channel', async () => {
+    const before = seen();
+    await say('audit --service diabetes');
+
+    await said(channel.id, 'Sent to you in your personal chat', before);
+    const entries = await said([...directChats][0] ?? '', 'keys regen diabetes', before);
+    expect(entries.body.summary).toBe('Audit log entries from Shipmate (only in this chat)');
+    const inChannel = teams.connector.activities(channel.id).slice(before);
+    expect(JSON.stringify(inChannel)).not.toContain(alice.aadObjectId);
+  });
+
   it('says how to open a personal chat, and shows no key, when Teams will not open one', async () => {
     teams.connector.refuseConversations(true);
     const before = seen();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startBotConnectorStub, type BotConnectorStub } from '../support/bot-connector-stub.js';
+import { writePolicyFile } from '../support/policy-file.js';
 import { startProduct, type Product } from '../support/product.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { messageActivity, postActivity } from '../support/teams-activities.js';
@@ -20,7 +22,17 @@ describe('Teams without credentials, as the Bot Framework Emulator uses it', () 
   beforeAll(async () => {
     redis = await startRedis();
     connector = await startBotConnectorStub();
-    product = await startProduct({ redisUrl: redis.url });
+    // Only U0LEAD (a Slack id) may approve deletes; nobody in Teams can pass for them.
+    const policy = [
+      'rules:',
+      '  - name: the lead approves deletes',
+      '    commands: [service.delete]',
+      '    approval: { approvers: 1, from: [U0LEAD] }',
+    ].join('\n');
+    product = await startProduct({
+      redisUrl: redis.url,
+      env: { SHIPMATE_POLICY: await writePolicyFile(policy) },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -68,5 +80,87 @@ describe('Teams without credentials, as the Bot Framework Emulator uses it', () 
     expect(JSON.stringify(answer.body)).toContain('serviceUrl is on this machine');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(product.output()).not.toContain('connector.invalid');
+  });
+
+  it('refuses what a web page could send: plain text, an Origin, a foreign Host', async () => {
+    const chat = personalChat(randomUUID());
+    const body = JSON.stringify(
+      messageActivity({
+        text: 'deploy diabetes:1 --name from-a-page',
+        user,
+        conversation: chat,
+        serviceUrl: connector.serviceUrl,
+        appId,
+      }),
+    );
+    const post = (headers: Record<string, string>) =>
+      fetch(`${product.ingressUrl}/api/messages`, { method: 'POST', headers, body });
+
+    expect((await post({ 'content-type': 'text/plain' })).status).toBe(415);
+    const fromPage = await post({
+      'content-type': 'application/json',
+      origin: 'http://attacker.invalid',
+    });
+    expect(fromPage.status).toBe(403);
+    // fetch will not send another Host; a page that rebinds a name to 127.0.0.1 would.
+    const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(
+        `${product.ingressUrl}/api/messages`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', host: 'attacker.invalid' },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toEqual({
+      error: 'without MICROSOFT_APP_ID, only this machine may call',
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(connector.activities(chat.id)).toEqual([]);
+    expect(product.output()).not.toContain('from-a-page —');
+  });
+
+  it('never takes a Teams sender for a Slack user the policy names', async () => {
+    const chat = personalChat(randomUUID());
+    const as = (who: typeof user, text: string) =>
+      postActivity(
+        product.ingressUrl,
+        messageActivity({
+          text,
+          user: who,
+          conversation: chat,
+          serviceUrl: connector.serviceUrl,
+          appId,
+        }),
+      );
+    await as(user, 'deploy diabetes:1 --name victim');
+    await waitFor(
+      () => connector.activities(chat.id).find((a) => cardText(a).includes('victim — succeeded')),
+      { what: 'the deploy', timeoutMs: 30_000 },
+    );
+    await as(user, 'service delete victim');
+    const card = await waitFor(
+      () => connector.activities(chat.id).find((a) => cardText(a).includes('awaiting approval')),
+      { what: 'the approval request' },
+    );
+    const jobId = /job ([a-z0-9]+)/.exec(cardText(card))?.[1] ?? '';
+
+    const impostor = { ...teamsUser('The Lead'), aadObjectId: 'U0LEAD' };
+    const before = connector.activities(chat.id).length;
+    await as(impostor, `approve ${jobId}`);
+    const answer = await waitFor(() => connector.activities(chat.id)[before], {
+      what: "the impostor's answer",
+    });
+    expect(cardText(answer)).toMatch(/Not allowed: the policy rule "the lead approves deletes"/);
+    expect(cardText(card)).toContain('awaiting approval');
   });
 });

@@ -32,6 +32,7 @@ const view = (state: JobView['state'], open: boolean): JobView => ({
     approvers: 1,
     approvedBy: [],
     rejectedBy: open ? undefined : 'bob',
+    withdrawn: false,
     reason: undefined,
     expiresAt: Date.now() + 60_000,
     open,

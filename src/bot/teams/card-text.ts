@@ -3,19 +3,32 @@ export type CardElement = Record<string, unknown>;
 
 /**
  * Shipmate's plain text as Adaptive Card elements: one RichTextBlock per line, `backticked`
- * parts in a monospace run. TextRuns are shown as they are, never read as markdown, so what a
- * user typed (a command, a reject reason) cannot turn into a link or formatting on a card
- * that others see.
+ * parts and ``` fenced lines in monospace runs, `*state*` words bold. TextRuns are shown as
+ * they are, never read as markdown, so what a user typed (a command, a reject reason) cannot
+ * turn into a link or formatting on a card that others see.
  */
 export function textElements(
   text: string,
   options: { firstLineBold?: boolean } = {},
 ): CardElement[] {
-  return text.split('\n').map((line, index) => ({
-    type: 'RichTextBlock',
-    ...(index === 0 ? {} : { spacing: 'Small' }),
-    inlines: runsOf(line === '' ? ' ' : line, options.firstLineBold === true && index === 0),
-  }));
+  const elements: CardElement[] = [];
+  let fenced = false;
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '```') {
+      fenced = !fenced;
+      return;
+    }
+    const bold = options.firstLineBold === true && index === 0;
+    const runs = fenced
+      ? [{ type: 'TextRun', text: line === '' ? ' ' : line, fontType: 'Monospace' }]
+      : runsOf(line === '' ? ' ' : line, bold);
+    elements.push({
+      type: 'RichTextBlock',
+      ...(elements.length === 0 ? {} : { spacing: 'Small' }),
+      inlines: runs,
+    });
+  });
+  return elements;
 }
 
 function runsOf(line: string, bold: boolean): CardElement[] {
@@ -23,17 +36,21 @@ function runsOf(line: string, bold: boolean): CardElement[] {
   const parts = line.split('`');
   const closed = parts.length % 2 === 1;
   return parts
-    .map((part, index) => {
+    .flatMap((part, index) => {
       const code = index % 2 === 1 && (closed || index < parts.length - 1);
-      const text = code || index % 2 === 0 || closed ? part : `\`${part}`;
-      return { text, code };
+      if (code) return [{ text: part, code, strong: false }];
+      const text = index % 2 === 0 || closed ? part : `\`${part}`;
+      // Slack's `*word*` emphasis (audit actions) as bold, not as stray asterisks.
+      return text
+        .split(/(?<!\*)\*([a-z][a-z ]*[a-z])\*(?!\*)/)
+        .map((piece, i) => ({ text: piece, code: false, strong: i % 2 === 1 }));
     })
     .filter((run) => run.text !== '')
     .map((run) => ({
       type: 'TextRun',
       text: run.text,
       ...(run.code ? { fontType: 'Monospace' } : {}),
-      ...(bold ? { weight: 'Bolder' } : {}),
+      ...(bold || run.strong ? { weight: 'Bolder' } : {}),
     }));
 }
 

@@ -36,6 +36,8 @@ export interface TeamsAdapter {
   /** The bot's app id; empty when running unauthenticated. */
   appId: string;
   authenticated: boolean;
+  /** The one tenant a single-tenant bot serves; undefined for a multi-tenant bot. */
+  tenantId: string | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createTeamsAdapter(config: TeamsConfig): TeamsAdapter {
     adapter: new ShipmateCloudAdapter(auth),
     appId: credentials?.appId ?? '',
     authenticated: credentials !== undefined,
+    tenantId: credentials?.appType === 'SingleTenant' ? credentials.tenantId : undefined,
   };
 }
 

@@ -39,6 +39,7 @@ function view(open: boolean, extra: Partial<NonNullable<JobView['approval']>> = 
       approvers: 1,
       approvedBy: [],
       rejectedBy: open ? undefined : 'Bob',
+      withdrawn: false,
       reason: open ? undefined : '[click me](https://evil.example) **now**',
       expiresAt: Date.now() + 60_000,
       open,
@@ -88,6 +89,13 @@ describe('statusCard', () => {
     expect(texts(card)).toContain('Rejected by Bob');
   });
 
+  it('tells a withdrawal from a rejection by who rejected, not by their display name', () => {
+    const namesake = view(false, { rejectedBy: 'Alice', withdrawn: false, reason: undefined });
+    expect(texts(statusCard(namesake))).toContain('Rejected by Alice');
+    const own = view(false, { rejectedBy: 'Alice', withdrawn: true, reason: undefined });
+    expect(texts(statusCard(own))).toContain('Withdrawn by Alice');
+  });
+
   it('never lets Teams read what a user typed as markdown', () => {
     const card = statusCard(view(false));
     const blocks = card.body as Array<{ type: string; inlines: Array<{ type: string }> }>;
@@ -105,6 +113,15 @@ describe('statusCard', () => {
 });
 
 describe('textElements', () => {
+  it('shows fenced lines in monospace without the fences, and *state* words bold', () => {
+    const elements = textElements('Last 2 log lines:\n```\nloaded *model*\nready\n```\n*failed*');
+    expect(elements).toHaveLength(4);
+    expect(elements[1]?.inlines).toEqual([
+      { type: 'TextRun', text: 'loaded *model*', fontType: 'Monospace' },
+    ]);
+    expect(elements[3]?.inlines).toEqual([{ type: 'TextRun', text: 'failed', weight: 'Bolder' }]);
+  });
+
   it('sets backticked words in monospace and leaves a lone backtick as typed', () => {
     const [line] = textElements('run `ml help` now `odd');
     expect(line?.inlines).toEqual([

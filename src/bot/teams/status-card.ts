@@ -43,6 +43,10 @@ export function statusCard(view: JobView, options: StatusCardOptions = {}): Card
   }
 
   const open = view.state === 'awaiting approval' && view.approval?.open === true;
+  if (open && options.note === undefined) {
+    // Buttons show only for approvers Teams could name; typing works for everyone.
+    body.push(...textElements(`No buttons? An approver can type \`ml approve ${view.id}\` here.`));
+  }
   const data = { jobId: view.id };
   const buttons = open ? (options.buttons ?? 'none') : 'none';
   const actions =

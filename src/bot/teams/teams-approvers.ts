@@ -27,7 +27,7 @@ export interface TeamsApproversOptions {
 /**
  * Who gets their own view of a card: policy names approvers by AAD object id, while a card's
  * `refresh.userIds` wants Teams ids, so the conversation's roster maps one to the other. A
- * roster is reused for a few minutes: a card is refreshed on every vote and every status step.
+ * roster is reused for a minute: a card is refreshed on every vote and every status step.
  */
 export class TeamsApprovers {
   readonly #options: TeamsApproversOptions;
@@ -55,7 +55,7 @@ export class TeamsApprovers {
   #roster(conversationId: string): Promise<TeamsChannelAccount[]> {
     const now = Date.now();
     const cached = this.#rosters.get(conversationId);
-    if (cached !== undefined && now - cached.at < (this.#options.rosterMs ?? 5 * 60_000)) {
+    if (cached !== undefined && now - cached.at < (this.#options.rosterMs ?? 60_000)) {
       return cached.members;
     }
     const members = this.#options.outbox.members(conversationId);

@@ -47,10 +47,7 @@ export async function answerCardAction(
     return errorResponse(400, 'BadRequest', 'This card action is not one Shipmate knows.');
   }
   const sender = senderOf(activity);
-  const userId = sender.aadObjectId;
-  if (userId === undefined) {
-    return errorResponse(401, 'Unauthorized', 'Teams did not say who pressed the button.');
-  }
+  const userId = sender.userId;
 
   const { verb, data } = parsed.data.action;
   const request: ChatRequest = {

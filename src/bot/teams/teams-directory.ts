@@ -59,23 +59,27 @@ export class TeamsDirectory {
     this.#redis = redis;
   }
 
-  /** Records the conversation and the sender of an incoming activity. */
+  /**
+   * Records the conversation and the sender of an incoming activity. A message in a channel
+   * thread (`19:…;messageid=…`) also records the channel itself, so a policy may name the
+   * channel (`teams:19:…`) once the bot has been mentioned anywhere in it.
+   */
   async remember(incoming: Partial<Activity>): Promise<void> {
     const parsed = seenActivity.safeParse(incoming);
     if (!parsed.success) return;
 
     const activity = parsed.data;
+    const reference = toReference(activity);
     const { conversation, from } = activity;
-    const tenantId = conversation.tenantId ?? activity.channelData?.tenant?.id;
-    const reference: StoredReference = {
-      serviceUrl: activity.serviceUrl,
-      channelId: activity.channelId,
-      conversation: { ...conversation, ...(tenantId ? { tenantId } : {}) },
-      bot: activity.recipient,
-    };
     const writes = this.#redis.multi();
     writes.set(conversationKey(conversation.id), JSON.stringify(reference), 'EX', ttlSeconds);
+    const channelId = conversation.id.split(';')[0] ?? conversation.id;
+    if (channelId !== conversation.id) {
+      const channel = { ...reference, conversation: { ...reference.conversation, id: channelId } };
+      writes.set(conversationKey(channelId), JSON.stringify(channel), 'EX', ttlSeconds);
+    }
 
+    const tenantId = reference.conversation.tenantId;
     if (from?.aadObjectId !== undefined) {
       const known = await this.user(from.aadObjectId);
       const personal = conversation.conversationType === 'personal' ? conversation.id : undefined;
@@ -115,6 +119,23 @@ export class TeamsDirectory {
       .set(conversationKey(reference.conversation.id), JSON.stringify(reference), 'EX', ttlSeconds)
       .exec();
   }
+}
+
+/** The reference of an incoming activity: where a reply to it goes. */
+export function referenceOf(incoming: Partial<Activity>): StoredReference | undefined {
+  const parsed = seenActivity.safeParse(incoming);
+  return parsed.success ? toReference(parsed.data) : undefined;
+}
+
+function toReference(activity: z.infer<typeof seenActivity>): StoredReference {
+  const { conversation } = activity;
+  const tenantId = conversation.tenantId ?? activity.channelData?.tenant?.id;
+  return {
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    conversation: { ...conversation, ...(tenantId ? { tenantId } : {}) },
+    bot: activity.recipient,
+  };
 }
 
 async function read<T>(redis: Redis, key: string, schema: z.ZodType<T>): Promise<T | undefined> {

@@ -1,10 +1,10 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 
 import type { Logger } from '../../platform/logger.js';
-import { isLoopbackUrl } from '../../platform/loopback.js';
+import { isLoopbackHost, isLoopbackUrl } from '../../platform/loopback.js';
 import type { TeamsAdapter } from './create-teams-adapter.js';
 
 /** Options for {@link mountTeamsEndpoint}. */
@@ -40,12 +40,30 @@ export function mountTeamsEndpoint(options: TeamsEndpointOptions): void {
 
   options.express.post(
     '/api/messages',
-    express.raw({ type: () => true, limit: '256kb' }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const problem = requestProblem(req, teams.authenticated);
+      if (problem === undefined) {
+        next();
+        return;
+      }
+      log.warn({ status: problem.status, reason: problem.error }, 'refused a Teams request');
+      res.status(problem.status).json({ error: problem.error });
+    },
+    express.raw({ type: 'application/json', limit: '256kb' }),
     (req: Request, res: Response) => {
       void handle(req, res).catch((error: unknown) => {
         log.error({ err: error }, 'Teams request failed');
         if (!res.headersSent) res.status(500).json({ error: 'internal error' });
       });
+    },
+    // The body reader's refusals (too large, an encoding it cannot read) as short JSON, not
+    // Express's HTML page with a stack trace.
+    // Express knows an error handler by its four parameters, the last unused here.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const status = httpStatusOf(error);
+      log.warn({ status, reason: reasonOf(error) }, 'refused a Teams request body');
+      res.status(status).json({ error: status === 413 ? 'the body is too large' : 'bad request' });
     },
   );
 
@@ -71,11 +89,24 @@ export function mountTeamsEndpoint(options: TeamsEndpointOptions): void {
     }
 
     let started = false;
+    let otherTenant = false;
     try {
       const response = await teams.adapter.run(authHeader, activity, async (context) => {
         started = true;
+        // A single-tenant bot serves its own organisation only, however valid the token.
+        if (teams.tenantId !== undefined && tenantOf(context.activity) !== teams.tenantId) {
+          otherTenant = true;
+          return;
+        }
         await options.logic(context);
       });
+      // Set inside the callback, which the linter cannot see.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      if (otherTenant) {
+        log.warn({ type: activity.type }, 'refused a Teams activity from another tenant');
+        res.status(403).json({ error: 'this bot serves one Microsoft Entra tenant only' });
+        return;
+      }
       res.status(response?.status ?? 200);
       if (response?.body === undefined) res.end();
       else res.json(response.body);
@@ -94,6 +125,40 @@ export function mountTeamsEndpoint(options: TeamsEndpointOptions): void {
   }
 }
 
+/**
+ * Refusals before the body is read. The Bot Connector and the Emulator post JSON and send no
+ * `Origin`; a web page can only post JSON to another site after a CORS preflight, which this
+ * endpoint never grants, and its requests carry an `Origin`. So no page a user visits can
+ * talk to the bot, least of all to an unauthenticated one on their laptop. Unauthenticated,
+ * the `Host` must be this machine too, so a name that resolves here (DNS rebinding) does not
+ * pass for it.
+ */
+function requestProblem(
+  req: Request,
+  authenticated: boolean,
+): { status: number; error: string } | undefined {
+  if (req.is('application/json') !== 'application/json') {
+    return { status: 415, error: 'expected a JSON activity (Content-Type: application/json)' };
+  }
+  if (req.headers.origin !== undefined) {
+    return { status: 403, error: 'requests from web pages are refused' };
+  }
+  const host = /^(\[[^\]]*\]|[^:]*)/.exec(req.headers.host ?? '')?.[1] ?? '';
+  if (!authenticated && !isLoopbackHost(host)) {
+    return { status: 403, error: 'without MICROSOFT_APP_ID, only this machine may call' };
+  }
+  return undefined;
+}
+
+/** The tenant an activity comes from, as Teams states it. */
+function tenantOf(activity: Activity): string | undefined {
+  const data = z
+    .object({ tenant: z.object({ id: z.string() }).optional() })
+    .safeParse(activity.channelData);
+  const conversation = activity.conversation as { tenantId?: string } | undefined;
+  return (data.success ? data.data.tenant?.id : undefined) ?? conversation?.tenantId;
+}
+
 /** The activity in a request body, or why it is not one. */
 function parseActivity(body: unknown): Activity | string {
   if (!Buffer.isBuffer(body) || body.length === 0) return 'expected a JSON activity as the body';
@@ -109,6 +174,11 @@ function parseActivity(body: unknown): Activity | string {
     return `not a Bot Framework activity: ${issue?.path.join('.') || 'body'}: ${issue?.message}`;
   }
   return parsed.data as unknown as Activity;
+}
+
+function httpStatusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 400;
 }
 
 function reasonOf(error: unknown): string {

@@ -45,10 +45,13 @@ export class TeamsOutbox {
     this.#pacer = new ChannelPacer(options.gapMs ?? 150);
   }
 
-  /** Posts an activity into a known conversation; resolves to the new activity's id. */
-  async send(conversationId: string, activity: Partial<Activity>): Promise<string> {
+  /**
+   * Posts an activity into a conversation, named by id (one the directory knows) or by the
+   * reference of an activity just received; resolves to the new activity's id.
+   */
+  async send(where: Where, activity: Partial<Activity>): Promise<string> {
     let id = '';
-    await this.#write(conversationId, async (context) => {
+    await this.#write(where, async (context) => {
       const sent = await context.sendActivity(activity);
       id = sent?.id ?? '';
     });
@@ -133,20 +136,23 @@ export class TeamsOutbox {
     return this.#pacer.idle();
   }
 
-  #write(conversationId: string, work: (context: TurnContext) => Promise<void>): Promise<void> {
+  #write(where: Where, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    const conversationId = idOf(where);
     // A unique key: the pacer coalesces tasks with equal keys, and no write may be skipped.
     return this.#pacer.run(conversationId, randomUUID(), () =>
-      this.#withRetry(conversationId, () => this.#continue(conversationId, work)),
+      this.#withRetry(conversationId, () => this.#continue(where, work)),
     );
   }
 
   /** Runs `work` in a turn of the conversation, or of `as` (another id in the same place). */
   async #continue(
-    conversationId: string,
+    where: Where,
     work: (context: TurnContext) => Promise<void>,
-    as = conversationId,
+    as = idOf(where),
   ): Promise<void> {
-    const reference = await this.#options.directory.conversation(conversationId);
+    const conversationId = idOf(where);
+    const reference =
+      typeof where === 'string' ? await this.#options.directory.conversation(where) : where;
     if (reference === undefined) {
       throw new NotFoundError({
         code: 'teams_conversation_unknown',
@@ -185,6 +191,13 @@ export class TeamsOutbox {
       }
     }
   }
+}
+
+/** A conversation by id, or by a reference in hand. */
+export type Where = string | StoredReference;
+
+function idOf(where: Where): string {
+  return typeof where === 'string' ? where : where.conversation.id;
 }
 
 /** A channel thread (`19:…;messageid=…`) has the channel's roster. */

@@ -27,8 +27,9 @@ export interface SecretRecipient {
 const claimTtlSeconds = 30 * 24 * 3600;
 
 /**
- * Keys and tokens in Teams: a channel or group chat has no message only one person sees, so
- * a secret goes only to the asker's personal (1:1) chat with the bot, opened when needed. When
+ * Keys, tokens and the audit log in Teams: a channel or group chat has no message only one
+ * person sees, so these go only to the asker's personal (1:1) chat with the bot, opened when
+ * needed. When
  * Teams will not open one, the asker is told how to, and the secret is not shown anywhere.
  */
 export class TeamsSecrets {
@@ -38,12 +39,19 @@ export class TeamsSecrets {
     this.#options = options;
   }
 
-  /** Sends `text` privately; resolves to what to say where it was asked, if anything. */
-  async deliver(to: SecretRecipient, text: string): Promise<string | undefined> {
+  /**
+   * Sends `text` privately; resolves to what to say where it was asked, if anything. The
+   * summary is what a notification shows, so it never holds the text itself.
+   */
+  async deliver(
+    to: SecretRecipient,
+    text: string,
+    summary = 'A key or token from Shipmate (only in this chat)',
+  ): Promise<string | undefined> {
     const { outbox, directory } = this.#options;
     const here = await directory.conversation(to.conversationId);
     if (here?.conversation.conversationType === 'personal') {
-      await outbox.send(to.conversationId, secretActivity(text));
+      await outbox.send(to.conversationId, privateActivity(text, summary));
       return undefined;
     }
 
@@ -51,7 +59,7 @@ export class TeamsSecrets {
     try {
       if (user === undefined) throw new Error('this Teams user was never seen');
       const personal = await outbox.personalChat(user);
-      await outbox.send(personal, secretActivity(text));
+      await outbox.send(personal, privateActivity(text, summary));
     } catch (error) {
       this.#options.logger.warn(
         { err: error, userId: to.userId },
@@ -103,15 +111,11 @@ export class TeamsSecrets {
 }
 
 export const howToOpenPersonalChat =
-  'Keys and tokens are only sent in a personal chat, and Shipmate could not open one with ' +
-  'you. Open Teams, start a new chat with Shipmate (or add the Shipmate app for yourself ' +
-  'from Apps), and ask there, for example `ml keys show <service>`. Nothing secret was shown.';
+  'Keys, tokens and the audit log are only sent in a personal chat, and Shipmate could not ' +
+  'open one with you. Open Teams, start a new chat with Shipmate (or add the Shipmate app ' +
+  'for yourself from Apps), and ask there, for example `ml keys show <service>`. Nothing ' +
+  'secret was shown.';
 
-function secretActivity(text: string) {
-  return {
-    type: 'message' as const,
-    // The notification preview must not carry the secret.
-    summary: 'A key or token from Shipmate (only in this chat)',
-    attachments: [cardAttachment(textCard(text))],
-  };
+function privateActivity(text: string, summary: string) {
+  return { type: 'message' as const, summary, attachments: [cardAttachment(textCard(text))] };
 }

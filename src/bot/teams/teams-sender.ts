@@ -4,14 +4,22 @@ import type { Activity } from 'botbuilder';
 export interface TeamsSender {
   /** The AAD object id; policy names Teams users by it. Undefined outside a tenant. */
   aadObjectId: string | undefined;
-  /** The AAD object id when there is one, else the channel's own id (the Emulator's). */
+  /** The AAD object id when there is one, else `teams:` and the channel's own id. */
   userId: string;
   userName: string;
 }
 
-/** The sender of an activity. The SDK types `name` as always there; Teams may leave it out. */
+const aadObjectIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The sender of an activity. Teams names every user by an AAD object id, a UUID; anything else
+ * (the Emulator's ids) is prefixed `teams:`, so no Teams sender can ever pass for a Slack
+ * (`U…`) or console user that a policy names. The SDK types `name` as always there; Teams may
+ * leave it out.
+ */
 export function senderOf(activity: Pick<Activity, 'from'>): TeamsSender {
   const from = activity.from as { id: string; name?: string; aadObjectId?: string };
-  const aadObjectId = from.aadObjectId === '' ? undefined : from.aadObjectId;
-  return { aadObjectId, userId: aadObjectId ?? from.id, userName: from.name ?? '' };
+  const aad = from.aadObjectId;
+  const aadObjectId = aad !== undefined && aadObjectIdPattern.test(aad) ? aad : undefined;
+  return { aadObjectId, userId: aadObjectId ?? `teams:${from.id}`, userName: from.name ?? '' };
 }

@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 
 import type { Command } from '../../commands/command.js';
 import { parseCommand } from '../../commands/parse-command.js';
@@ -14,8 +14,8 @@ import { cardAttachment, textCard } from './card-text.js';
 import { answerCardAction } from './teams-card-actions.js';
 import type { TeamsApprovers } from './teams-approvers.js';
 import { teamsCommandText } from './teams-command-text.js';
-import type { TeamsDirectory } from './teams-directory.js';
-import type { TeamsOutbox } from './teams-outbox.js';
+import { referenceOf, type TeamsDirectory } from './teams-directory.js';
+import type { TeamsOutbox, Where } from './teams-outbox.js';
 import type { TeamsSecrets } from './teams-secrets.js';
 import { senderOf } from './teams-sender.js';
 
@@ -40,13 +40,16 @@ export function createTeamsTurns(
 ): (context: TurnContext) => Promise<void> {
   return async (context) => {
     const activity = context.activity;
-    // Knowing the conversation is what lets the bot post its status cards there later.
-    await options.directory.remember(activity);
+    // Knowing the conversation is what lets the bot post its status cards there later. It is
+    // recorded beside the work, never before the answer: a slow Redis must not hold it.
+    const remembered = options.directory.remember(activity).catch((error: unknown) => {
+      options.logger.warn({ err: error }, 'could not record a Teams conversation');
+    });
 
     switch (activity.type) {
       case 'message': {
         const started = performance.now();
-        const work = runMessage(context, options, started);
+        const work = remembered.then(() => runMessage(activity, options, started));
         work.catch((error: unknown) => {
           options.logger.error({ err: error }, 'a Teams message could not be handled');
         });
@@ -62,6 +65,7 @@ export function createTeamsTurns(
         return;
       }
       case 'conversationUpdate': {
+        await remembered;
         const added = activity.membersAdded ?? [];
         if (added.some((member) => member.id === activity.recipient.id)) {
           void say(options.outbox, activity.conversation.id, welcome, options.logger);
@@ -79,11 +83,13 @@ const welcome =
   '`ml help` or `ml service list`. Keys and tokens are only ever sent in a personal chat.';
 
 async function runMessage(
-  context: TurnContext,
+  activity: Activity,
   options: TeamsTurnsOptions,
   started: number,
 ): Promise<void> {
-  const activity = context.activity;
+  // Replies go where the message came from, by its own reference: no Redis needed to answer,
+  // so even "Redis is down" reaches the user.
+  const here: Where = referenceOf(activity) ?? activity.conversation.id;
   const text = teamsCommandText(activity);
   if (text === undefined) return;
 
@@ -110,7 +116,7 @@ async function runMessage(
     command = parseCommand(text);
   } catch (error) {
     observe(options, started);
-    await say(options.outbox, conversationId, errorReply(error, logger), logger);
+    await say(options.outbox, here, errorReply(error, logger), logger);
     return;
   }
   observe(options, started);
@@ -119,10 +125,15 @@ async function runMessage(
   try {
     reply = await handleCommand(command, request, options.deps);
   } catch (error) {
-    await say(options.outbox, conversationId, errorReply(error, logger), logger);
+    await say(options.outbox, here, errorReply(error, logger), logger);
     return;
   }
-  await deliver(reply, request, options, logger);
+  // The audit log names people and conversations from everywhere: the asker's eyes only.
+  const audit = command.kind === 'audit';
+  await deliver(audit ? { kind: 'secret', text: reply.text } : reply, request, here, options, {
+    logger,
+    summary: audit ? 'Audit log entries from Shipmate (only in this chat)' : undefined,
+  });
 }
 
 /**
@@ -132,29 +143,27 @@ async function runMessage(
 async function deliver(
   reply: Reply,
   request: ChatRequest,
+  here: Where,
   options: TeamsTurnsOptions,
-  logger: Logger,
+  how: { logger: Logger; summary: string | undefined },
 ): Promise<void> {
+  const { logger } = how;
   if (reply.kind === 'job' && reply.jobId === jobIdFor(originOf(request))) return;
   if (reply.kind === 'secret') {
     const answer = await options.secrets.deliver(
       { userId: request.userId, conversationId: request.channelId },
       reply.text,
+      how.summary,
     );
-    if (answer !== undefined) await say(options.outbox, request.channelId, answer, logger);
+    if (answer !== undefined) await say(options.outbox, here, answer, logger);
     return;
   }
-  await say(options.outbox, request.channelId, reply.text, logger);
+  await say(options.outbox, here, reply.text, logger);
 }
 
-async function say(
-  outbox: TeamsOutbox,
-  conversationId: string,
-  text: string,
-  logger: Logger,
-): Promise<void> {
+async function say(outbox: TeamsOutbox, where: Where, text: string, logger: Logger): Promise<void> {
   await outbox
-    .send(conversationId, {
+    .send(where, {
       type: 'message',
       summary: text.split('\n')[0]?.slice(0, 200) ?? '',
       attachments: [cardAttachment(textCard(text))],

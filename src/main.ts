@@ -332,7 +332,11 @@ function startTeams(options: {
   }
   const directory = new TeamsDirectory(redis);
   const outbox = new TeamsOutbox({ adapter: teams.adapter, appId: teams.appId, directory, logger });
-  const approvers = new TeamsApprovers({ outbox, logger });
+  const approvers = new TeamsApprovers({
+    outbox,
+    logger,
+    personOf: (userId) => deps.policy.personOf(userId),
+  });
   const secrets = new TeamsSecrets({ outbox, directory, redis, deps, logger });
   mountTeamsEndpoint({
     express: options.ingress,

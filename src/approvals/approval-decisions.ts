@@ -35,7 +35,7 @@ export class ApprovalDecisions {
     // A request already decided says so, whoever clicks.
     if (record.state !== 'pending') return this.#closed(record, `decided:${record.state}`, who);
     // The script checks this too; asking first gives the requester the reason that fits.
-    if (who.userId === record.data.origin.userId) {
+    if (this.#isRequester(record, who)) {
       await this.#audit(record, who, 'refused', 'may not approve their own request');
       throw selfApproval(jobId);
     }
@@ -51,7 +51,9 @@ export class ApprovalDecisions {
 
     await this.#refuseIfRecreated(record, who);
 
-    const outcome = await this.#deps.store.vote(jobId, who, this.#now());
+    // One person votes once, from whichever platform: the vote is counted by person.
+    const voter = { userId: this.#deps.policy.personOf(who.userId), userName: who.userName };
+    const outcome = await this.#deps.store.vote(jobId, voter, this.#now());
     switch (outcome) {
       case 'self':
         await this.#audit(record, who, 'refused', 'may not approve their own request');
@@ -81,7 +83,7 @@ export class ApprovalDecisions {
   async reject(jobId: string, who: DecisionMaker, reason?: string): Promise<DecisionResult> {
     const record = await this.#open(jobId);
     // The requester may withdraw their own request; otherwise only an approver may reject.
-    if (who.userId !== record.data.origin.userId && !mayApprove(record, who.userId)) {
+    if (!this.#isRequester(record, who) && !mayApprove(record, who.userId)) {
       await this.#audit(record, who, 'refused', `may not reject (rule: ${record.rule})`);
       throw new NotAllowedError({
         code: 'rejecter_not_allowed',
@@ -166,6 +168,12 @@ export class ApprovalDecisions {
       jobId: record.jobId,
       ...(detail ? { detail } : {}),
     });
+  }
+
+  /** The requester, on any platform: policy's `people` names one person's ids. */
+  #isRequester(record: ApprovalRecord, who: DecisionMaker): boolean {
+    const { policy } = this.#deps;
+    return policy.personOf(who.userId) === policy.personOf(record.data.origin.userId);
   }
 
   #now(): number {

@@ -68,6 +68,7 @@ export class ApprovalGate implements JobEnqueuer {
       // TODO: approvers are fixed when the change is asked for, so a group edited while a
       // request waits does not apply to it; reading the rule again at each vote would.
       from: [...decision.approval.from],
+      requester: policy.personOf(origin.userId),
       createdAt: now,
       expiresAt: now + decision.approval.expiresMs,
       change: changeText(change),

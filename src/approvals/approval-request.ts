@@ -15,6 +15,8 @@ export const approvalRequest = z.object({
   approvers: z.number().int().min(1),
   /** User ids who may approve; `*` for anyone but the requester. */
   from: z.array(z.string()).min(1),
+  /** Who asked, as a person (see Policy.personOf); the origin's user id when left out. */
+  requester: z.string().optional(),
   createdAt: z.number().int(),
   expiresAt: z.number().int(),
   /** What will change, as lines "before → after". */

@@ -85,7 +85,7 @@ export class ApprovalStore {
       .multi()
       .hset(key, {
         request: JSON.stringify(checked),
-        requester: checked.data.origin.userId,
+        requester: checked.requester ?? checked.data.origin.userId,
         approvers: String(checked.approvers),
         expiresAt: String(checked.expiresAt),
       })

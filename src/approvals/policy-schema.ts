@@ -22,7 +22,15 @@ const principal = z
   .max(100)
   .regex(/^(\*|group:[a-z][a-z0-9-]{0,62}|[A-Za-z0-9][A-Za-z0-9:._@-]*)$/, {
     error: 'expected *, group:<name> or a user id such as U0123ABCD',
-  });
+  })
+  .transform(normalizeUserId);
+
+/** AAD object ids are case-insensitive: Teams sends them in lower case, people paste either. */
+export function normalizeUserId(id: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ? id.toLowerCase()
+    : id;
+}
 
 /** A command kind (`deploy`, `service.delete`, …) or `*` for every kind. */
 const commandPattern = z.string().refine((kind) => kind === '*' || policyKinds.includes(kind), {
@@ -69,13 +77,42 @@ export const policyRule = z.strictObject({
   approval: z.union([z.literal(false), approvalRule]).default(false),
 });
 
+/** One user id on one platform; a Teams AAD object id is compared in lower case. */
+const userId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9:._@-]*$/, { error: 'expected a user id such as U0123ABCD' })
+  .transform(normalizeUserId);
+
 /** The policy file (`SHIPMATE_POLICY`), YAML or JSON. */
 export const policyFile = z
   .strictObject({
     groups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/), z.array(principal)).default({}),
+    /**
+     * One person's ids on each platform (Slack, Teams, console), so that they count as one:
+     * never approving their own change from another platform, never voting twice.
+     */
+    people: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/), z.array(userId).min(2))
+      .default({}),
     rules: z.array(policyRule).default([]),
   })
   .superRefine((file, ctx) => {
+    const owner = new Map<string, string>();
+    for (const [person, ids] of Object.entries(file.people)) {
+      ids.forEach((id, index) => {
+        const other = owner.get(id);
+        if (other !== undefined && other !== person) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${id} is listed under both ${other} and ${person}`,
+            path: ['people', person, index],
+          });
+        }
+        owner.set(id, person);
+      });
+    }
     file.rules.forEach((rule, index) => {
       const named = [...rule.allow, ...(rule.approval === false ? [] : rule.approval.from)];
       for (const who of named) {

@@ -95,6 +95,31 @@ describe('a policy file', () => {
     expect(decision.approval?.channels).toEqual(['slack:C0APPROVALS', 'teams:19:abc@thread.tacv2']);
   });
 
+  it('knows one person by each of their ids, and names them wherever one id is named', () => {
+    const text = [
+      'people:',
+      '  alice: [U0ALICE, 6D2719EF-B7E2-488C-A309-01B2C122CD2E, console:alice]',
+      'rules:',
+      '  - name: alice approves',
+      '    commands: [service.delete]',
+      '    approval: { approvers: 1, from: [U0ALICE] }',
+    ].join('\n');
+    const people = parsePolicy(text, 'policy.yaml');
+    expect(people.personOf('6d2719ef-b7e2-488c-a309-01b2c122cd2e')).toBe('person:alice');
+    expect(people.personOf('U0ALICE')).toBe('person:alice');
+    expect(people.personOf('U0BOB')).toBe('U0BOB');
+    expect(people.decide(subject('service.delete')).approval?.from).toEqual([
+      'U0ALICE',
+      '6d2719ef-b7e2-488c-a309-01b2c122cd2e',
+      'console:alice',
+    ]);
+  });
+
+  it('refuses an id listed under two people', () => {
+    const text = 'people:\n  a: [U0ONE, U0TWO]\n  b: [U0TWO, U0THREE]\n';
+    expect(refusal(text)).toMatch(/U0TWO is listed under both a and b/);
+  });
+
   it('refuses an approval channel that names no platform', () => {
     const text = [
       'rules:',

@@ -1,5 +1,5 @@
 import { defaultRules } from './default-policy.js';
-import type { PolicyFile, PolicyRule } from './policy-schema.js';
+import { normalizeUserId, type PolicyFile, type PolicyRule } from './policy-schema.js';
 
 /** What a command is about, as the policy matches it. */
 export interface PolicySubject {
@@ -41,10 +41,27 @@ export interface PolicyDecision {
 export class Policy {
   readonly #rules: readonly PolicyRule[];
   readonly #groups: Readonly<Record<string, readonly string[]>>;
+  /** Each id of a person listed under `people`, to that person's name. */
+  readonly #persons = new Map<string, string>();
+  readonly #ids = new Map<string, readonly string[]>();
 
-  constructor(file: PolicyFile = { groups: {}, rules: [] }) {
+  constructor(file: PolicyFile = { groups: {}, people: {}, rules: [] }) {
     this.#rules = [...file.rules, ...defaultRules];
     this.#groups = file.groups;
+    for (const [person, ids] of Object.entries(file.people)) {
+      this.#ids.set(person, ids);
+      for (const id of ids) this.#persons.set(id, person);
+    }
+  }
+
+  /**
+   * Who a user id is: `person:<name>` for an id listed under `people`, else the id itself (in
+   * its normal case). Two ids of one person are one person: for self-approval and for votes.
+   */
+  personOf(userId: string): string {
+    const id = normalizeUserId(userId);
+    const person = this.#persons.get(id);
+    return person === undefined ? id : `person:${person}`;
   }
 
   decide(subject: PolicySubject): PolicyDecision {
@@ -80,19 +97,29 @@ export class Policy {
 
   /** True when `principals` (as the file writes them) include the user. */
   #names(principals: readonly string[], userId: string): boolean {
-    return this.#expand(principals).some((p) => p === '*' || p === userId);
+    const id = normalizeUserId(userId);
+    return this.#expand(principals).some((p) => p === '*' || p === id);
   }
 
+  /** Groups resolved, and every id of a person named by one of their ids. */
   #expand(principals: readonly string[]): string[] {
-    return principals.flatMap((p) =>
+    const ids = principals.flatMap((p) =>
       p.startsWith('group:') ? this.#expand(this.#groups[p.slice('group:'.length)] ?? []) : [p],
     );
+    const persons = ids.map((id) => this.#persons.get(id));
+    return [
+      ...new Set([
+        ...ids,
+        ...persons.flatMap((person) => (person ? this.#ids.get(person) : []) ?? []),
+      ]),
+    ];
   }
 }
 
 /** True when a user may approve under an approval need (the requester is checked apart). */
 export function mayApprove(need: Pick<ApprovalNeed, 'from'>, userId: string): boolean {
-  return need.from.some((p) => p === '*' || p === userId);
+  const id = normalizeUserId(userId);
+  return need.from.some((p) => p === '*' || p === id);
 }
 
 function matches(rule: PolicyRule, subject: PolicySubject): boolean {

@@ -176,6 +176,54 @@ describe('approvals on a real Redis', () => {
     expect(await decisions.approve(id, carol)).toMatchObject({ queued: true });
   });
 
+  it('counts one person once across platforms: no self-approval, no second vote', async () => {
+    const aliceInTeams: DecisionMaker = {
+      platform: 'teams',
+      userId: '6d2719ef-b7e2-488c-a309-01b2c122cd2e',
+      userName: 'Alice',
+      channelId: '19:abc@thread.tacv2',
+    };
+    const bobInTeams: DecisionMaker = {
+      ...aliceInTeams,
+      userId: '0b0b0b0b-b7e2-488c-a309-01b2c122cd2e',
+      userName: 'Bob',
+    };
+    const policy = parsePolicy(
+      [
+        'people:',
+        // Pasted in upper case: AAD object ids are compared without case.
+        '  alice: [U0ALICE, 6D2719EF-B7E2-488C-A309-01B2C122CD2E]',
+        `  bob: [U0BOB, ${bobInTeams.userId}]`,
+        'rules:',
+        '  - name: two approvals',
+        '    commands: [service.delete]',
+        '    approval: { approvers: 2, from: [U0BOB, U0CAROL, U0ALICE] }',
+      ].join('\n'),
+      'p.yaml',
+    );
+    const deps = depsOn(redis, policy);
+    const id = await new ApprovalGate(deps).enqueue(job('service.delete'));
+    const decisions = new ApprovalDecisions(deps);
+
+    // Alice asked in Slack; from Teams she is still the requester.
+    await expect(decisions.approve(id, aliceInTeams)).rejects.toMatchObject({
+      code: 'self_approval',
+    });
+    // Bob may approve from Teams (the rule names his Slack id), but only once in all.
+    expect(await decisions.approve(id, bobInTeams)).toMatchObject({ queued: false });
+    const again = await Promise.allSettled([
+      decisions.approve(id, bob),
+      decisions.approve(id, bob),
+    ]);
+    expect(again.every((o) => o.status === 'fulfilled' && !o.value.queued)).toBe(true);
+    expect(await Job.fromId(queue, id)).toBeUndefined();
+    expect(await decisions.approve(id, carol)).toMatchObject({ queued: true });
+    expect((await deps.store.get(id))?.approvedBy.map((d) => d.userId)).toEqual([
+      'person:bob',
+      'U0CAROL',
+    ]);
+  });
+
   it('runs once when two approvers click at the same moment from two processes', async () => {
     const id = await new ApprovalGate(depsOn(redis)).enqueue(job('service.delete'));
     const first = new ApprovalDecisions(depsOn(redis));

@@ -6,13 +6,21 @@ import type { JobView } from '../../queue/job-view.js';
 import type { CardButtons } from './status-card.js';
 import type { TeamsOutbox } from './teams-outbox.js';
 
-/** The buttons a person (by AAD object id) may use on a job's card right now. */
-export function buttonsFor(view: JobView, userId: string): CardButtons {
+/**
+ * The buttons a person (by AAD object id) may use on a job's card right now. `personOf` is
+ * the policy's: one person's ids on several platforms are one person.
+ */
+export function buttonsFor(
+  view: JobView,
+  userId: string,
+  personOf: (userId: string) => string = (id) => id,
+): CardButtons {
   const approval = view.approval;
   if (view.state !== 'awaiting approval' || approval?.open !== true) return 'none';
   // The requester may call their own change off, never approve it.
-  if (userId === view.data.origin.userId) return 'withdraw';
-  if (!mayApprove(approval, userId) || approval.approvedByIds.includes(userId)) return 'none';
+  const person = personOf(userId);
+  if (person === personOf(view.data.origin.userId)) return 'withdraw';
+  if (!mayApprove(approval, userId) || approval.approvedByIds.includes(person)) return 'none';
   return 'decide';
 }
 
@@ -20,6 +28,8 @@ export function buttonsFor(view: JobView, userId: string): CardButtons {
 export interface TeamsApproversOptions {
   outbox: Pick<TeamsOutbox, 'members'>;
   logger: Logger;
+  /** The policy's person of a user id; votes are counted by person. */
+  personOf: (userId: string) => string;
   /** How long a conversation's roster is reused. */
   rosterMs?: number;
 }
@@ -47,9 +57,14 @@ export class TeamsApprovers {
       return [];
     });
     return members
-      .filter((m) => m.aadObjectId !== undefined && buttonsFor(view, m.aadObjectId) !== 'none')
+      .filter((m) => m.aadObjectId !== undefined && this.buttonsFor(view, m.aadObjectId) !== 'none')
       .map((m) => m.id)
       .slice(0, 60);
+  }
+
+  /** The buttons this user may use on the job's card right now. */
+  buttonsFor(view: JobView, userId: string): CardButtons {
+    return buttonsFor(view, userId, this.#options.personOf);
   }
 
   #roster(conversationId: string): Promise<TeamsChannelAccount[]> {

@@ -10,7 +10,7 @@ import { errorReply } from '../error-reply.js';
 import { textCard } from './card-text.js';
 import { senderOf } from './teams-sender.js';
 import { cardVerbs, statusCard } from './status-card.js';
-import { buttonsFor, type TeamsApprovers } from './teams-approvers.js';
+import type { TeamsApprovers } from './teams-approvers.js';
 
 /** The value of an `adaptiveCard/action` invoke, as far as Shipmate reads it. */
 const cardAction = z.object({
@@ -77,7 +77,7 @@ export async function answerCardAction(
       return cardResponse(textCard(note ?? `Job ${data.jobId} is not known any more.`));
     }
     const refreshUserIds = await options.approvers.refreshUserIds(request.channelId, view);
-    const buttons = buttonsFor(view, userId);
+    const buttons = options.approvers.buttonsFor(view, userId);
     return cardResponse(statusCard(view, { refreshUserIds, buttons, ...(note ? { note } : {}) }));
   };
 

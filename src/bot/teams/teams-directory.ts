@@ -146,4 +146,4 @@ async function read<T>(redis: Redis, key: string, schema: z.ZodType<T>): Promise
 }
 
 const conversationKey = (id: string) => `shipmate:teams:conversation:${id}`;
-const userKey = (aadObjectId: string) => `shipmate:teams:user:${aadObjectId}`;
+const userKey = (aadObjectId: string) => `shipmate:teams:user:${aadObjectId.toLowerCase()}`;

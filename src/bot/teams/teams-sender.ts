@@ -1,5 +1,7 @@
 import type { Activity } from 'botbuilder';
 
+import { normalizeUserId } from '../../approvals/policy-schema.js';
+
 /** Who sent an activity, as policy and the audit log name them. */
 export interface TeamsSender {
   /** The AAD object id; policy names Teams users by it. Undefined outside a tenant. */
@@ -20,6 +22,7 @@ const aadObjectIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 export function senderOf(activity: Pick<Activity, 'from'>): TeamsSender {
   const from = activity.from as { id: string; name?: string; aadObjectId?: string };
   const aad = from.aadObjectId;
-  const aadObjectId = aad !== undefined && aadObjectIdPattern.test(aad) ? aad : undefined;
+  const aadObjectId =
+    aad !== undefined && aadObjectIdPattern.test(aad) ? normalizeUserId(aad) : undefined;
   return { aadObjectId, userId: aadObjectId ?? `teams:${from.id}`, userName: from.name ?? '' };
 }

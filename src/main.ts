@@ -264,7 +264,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     const events = new QueueEvents(jobsQueueName, { connection: blocking(), prefix: queuePrefix });
     events.on('error', () => undefined);
     closers.unshift(() => events.close());
-    new JobNotifier({
+    const notifier = new JobNotifier({
       queue,
       events,
       redis,
@@ -273,7 +273,10 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
       paceMs: config.statusPaceMs,
       onFinal: (view) => onFinal.forEach((deliver) => deliver(view)),
       view: deps.jobView,
-    }).start();
+      reconcileMs: 30_000,
+    });
+    notifier.start();
+    closers.unshift(() => Promise.resolve(notifier.stop()));
     return listen(http.createServer(ingress), config.port, config.host, closers);
   };
 

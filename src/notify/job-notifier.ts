@@ -23,6 +23,12 @@ export interface JobNotifierOptions {
   onFinal?: (view: JobView) => void;
   /** Reads a job as its message shows it; default: from the queue alone. */
   view?: (jobId: string) => Promise<JobView | undefined>;
+  /**
+   * How often to look again at every message not yet final, and once at start: events missed
+   * while no serve process ran, or a final write the platform refused, are caught up then.
+   * Off when undefined.
+   */
+  reconcileMs?: number;
 }
 
 /** The custom queue event announcing that a job's approval request changed. */
@@ -33,6 +39,8 @@ type ApprovalListener = QueueEventsListener & {
 };
 
 const refTtlSeconds = 30 * 24 * 3600;
+/** Jobs with a status message that is not final yet, by when it was first posted. */
+const openKey = 'shipmate:status:open';
 
 /**
  * Keeps one status message per job up to date. It is driven by state, not by events: any
@@ -44,6 +52,9 @@ export class JobNotifier {
   readonly #pacers = new Map<string, ChannelPacer>();
   readonly #sinks: Map<string, StatusSink>;
   readonly #finished = new Set<string>();
+  /** What each message last showed, so a look-again writes only when something changed. */
+  readonly #shown = new Map<string, string>();
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: JobNotifierOptions) {
     this.#options = options;
@@ -64,6 +75,36 @@ export class JobNotifier {
     }
     // A job waiting for approval is not in the queue yet: its changes come as a custom event.
     this.#options.events.on<ApprovalListener>(approvalEvent, onEvent);
+
+    const every = this.#options.reconcileMs;
+    if (every === undefined) return;
+    const lookAgain = (): void => {
+      this.reconcile().catch((error: unknown) => {
+        this.#options.logger.warn({ err: error }, 'could not look again at open status messages');
+      });
+    };
+    lookAgain();
+    this.#timer = setInterval(lookAgain, every);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Looks again at every status message not yet final; writes those whose job changed. */
+  async reconcile(): Promise<void> {
+    const redis = this.#options.redis;
+    await redis.zremrangebyscore(openKey, '-inf', Date.now() - refTtlSeconds * 1000);
+    const jobIds = await redis.zrange(openKey, -1_000, -1);
+    for (const jobId of jobIds) {
+      const view = await this.#view(jobId).catch(() => undefined);
+      if (view === undefined) {
+        await redis.zrem(openKey, jobId);
+        continue;
+      }
+      await Promise.all(placesOf(view).map((place) => this.#refreshPlace(jobId, place, true)));
+    }
   }
 
   /** Renders the job's current state into each of its status messages (post or update). */
@@ -72,17 +113,19 @@ export class JobNotifier {
 
     const view = await this.#view(jobId).catch(() => undefined);
     if (view === undefined) return;
-    await Promise.all(placesOf(view).map((place) => this.#refreshPlace(jobId, place)));
+    await Promise.all(placesOf(view).map((place) => this.#refreshPlace(jobId, place, false)));
   }
 
-  async #refreshPlace(jobId: string, place: Place): Promise<void> {
+  async #refreshPlace(jobId: string, place: Place, onlyIfChanged: boolean): Promise<void> {
     if (this.#finished.has(finishedKey(jobId, place))) return;
     const sink = this.#sinks.get(place.platform);
     if (sink === undefined) return;
 
     const pacer = this.#pacerOf(sink);
     await pacer
-      .run(`${place.platform}:${place.channelId}`, jobId, () => this.#render(jobId, sink, place))
+      .run(`${place.platform}:${place.channelId}`, jobId, () =>
+        this.#render(jobId, sink, place, onlyIfChanged),
+      )
       .catch((error: unknown) => {
         this.#options.logger.warn(
           { err: error, jobId, platform: place.platform },
@@ -111,11 +154,18 @@ export class JobNotifier {
     return pacer;
   }
 
-  async #render(jobId: string, sink: StatusSink, place: Place): Promise<void> {
+  async #render(
+    jobId: string,
+    sink: StatusSink,
+    place: Place,
+    onlyIfChanged: boolean,
+  ): Promise<void> {
     const done = finishedKey(jobId, place);
     if (this.#finished.has(done)) return;
     const view = await this.#view(jobId);
     if (view === undefined) return;
+    const shown = shownOf(view);
+    if (onlyIfChanged && this.#shown.get(done) === shown) return;
 
     // The message where the job was asked keeps the key it always had.
     const refKey = place.origin
@@ -139,7 +189,14 @@ export class JobNotifier {
     } else {
       return;
     }
+    this.#shown.set(done, shown);
+    if (this.#shown.size > 10_000) this.#shown.delete(this.#shown.keys().next().value ?? '');
 
+    if (place.origin && isFinal(view)) {
+      await this.#options.redis.zrem(openKey, jobId);
+    } else if (place.origin && this.#options.reconcileMs !== undefined) {
+      await this.#options.redis.zadd(openKey, 'NX', Date.now(), jobId);
+    }
     if (isFinal(view)) {
       // Remember finished jobs so late events cost nothing; forget the oldest past a bound.
       this.#finished.add(done);
@@ -172,6 +229,12 @@ function placesOf(view: JobView): Place[] {
     if (!known) places.push({ ...place, origin: false });
   }
   return places;
+}
+
+/** What a message shows, but for the elapsed time, which alone is no reason to write. */
+function shownOf(view: JobView): string {
+  const { state, steps, failure, summary, attempt, approval } = view;
+  return JSON.stringify({ state, steps, failure, summary, attempt, approval });
 }
 
 function finishedKey(jobId: string, place: Place): string {

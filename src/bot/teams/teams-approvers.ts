@@ -32,6 +32,8 @@ export interface TeamsApproversOptions {
   personOf: (userId: string) => string;
   /** How long a conversation's roster is reused. */
   rosterMs?: number;
+  /** How long a card waits for a roster before it goes out without buttons. */
+  rosterWaitMs?: number;
 }
 
 /**
@@ -51,11 +53,18 @@ export class TeamsApprovers {
   async refreshUserIds(conversationId: string, view: JobView): Promise<string[]> {
     if (view.state !== 'awaiting approval' || view.approval?.open !== true) return [];
 
-    const members = await this.#roster(conversationId).catch((error: unknown) => {
-      // The card still shows the status; approvers can use `ml approve <id>`.
-      this.#options.logger.warn({ err: error, conversationId }, 'could not read a Teams roster');
-      return [];
+    // A throttled roster read must not hold the conversation's other cards: past a short wait
+    // the card goes out without buttons (it says how to approve by text), and a later update
+    // uses the roster once it has come.
+    const timeout = new Promise<TeamsChannelAccount[]>((resolve) => {
+      setTimeout(() => resolve([]), this.#options.rosterWaitMs ?? 3_000).unref();
     });
+    const members = await Promise.race([this.#roster(conversationId), timeout]).catch(
+      (error: unknown) => {
+        this.#options.logger.warn({ err: error, conversationId }, 'could not read a Teams roster');
+        return [];
+      },
+    );
     return members
       .filter((m) => m.aadObjectId !== undefined && this.buttonsFor(view, m.aadObjectId) !== 'none')
       .map((m) => m.id)

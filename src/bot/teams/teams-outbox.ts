@@ -27,13 +27,13 @@ export interface TeamsOutboxOptions {
 }
 
 /** Statuses after which the same write may succeed: throttled, or the connector hiccuped. */
-const retryable = new Set([412, 429, 502, 504]);
+const retryable = new Set([412, 429, 500, 502, 503, 504]);
 const defaultBackoffMs = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
 
 /**
  * Every write the bot makes to Teams goes through here: per conversation, one at a time and
- * at most about seven a second, and a write the connector refuses with 429, 412, 502 or 504 is
- * tried again after its `Retry-After` or a growing wait, so nothing is dropped for being
+ * at most about seven a second, and a write the connector refuses with 429, 412, 500, 502, 503
+ * or 504 is tried again after its `Retry-After` or a growing wait, so nothing is dropped for being
  * throttled. The writes of one conversation keep their order, retries included.
  */
 export class TeamsOutbox {

@@ -223,8 +223,11 @@ function placesOf(view: JobView): Place[] {
   for (const where of view.approval?.alsoIn ?? []) {
     const split = where.indexOf(':');
     const place = { platform: where.slice(0, split), channelId: where.slice(split + 1) };
+    // A Teams thread (`19:…;messageid=…`) is in its channel already: one card is enough.
     const known = places.some(
-      (p) => p.platform === place.platform && p.channelId === place.channelId,
+      (p) =>
+        p.platform === place.platform &&
+        (p.channelId === place.channelId || p.channelId.split(';')[0] === place.channelId),
     );
     if (!known) places.push({ ...place, origin: false });
   }

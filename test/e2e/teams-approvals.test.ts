@@ -293,6 +293,24 @@ describe('approvals in Teams, and across Teams and Slack', () => {
     expect(message.text).toContain('Approved by Bob');
     // The new key went to Sam alone, in Slack; the Teams channel never saw one.
     expect(JSON.stringify(teams.connector.activities(where.id))).not.toMatch(/primary: `/);
+
+    // Asked in a thread of the approvals channel itself, the request gets one card, not two.
+    expect((await teams.say('keys regen svc-three --key secondary', bob, approvals)).status).toBe(
+      200,
+    );
+    await waitFor(
+      () =>
+        teams.connector
+          .activities(approvals.id)
+          .find((a) => cardText(a).includes('secondary key of svc-three — awaiting approval')),
+      { what: 'the request in its thread' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      teams.connector
+        .activities(where.id)
+        .filter((a) => cardText(a).includes('secondary key of svc-three')),
+    ).toEqual([]);
   });
 });
 

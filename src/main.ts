@@ -21,7 +21,7 @@ import { registerSlackCommands } from './bot/slack/slack-commands.js';
 import { createSlackKeyHandoff } from './bot/slack/slack-key-handoff.js';
 import { registerDeployModal } from './bot/slack/slack-deploy-modal.js';
 import { createSlackStatusSink } from './bot/slack/slack-status-sink.js';
-import { createTeamsAdapter } from './bot/teams/create-teams-adapter.js';
+import { createTeamsAdapter, tenantCheck } from './bot/teams/create-teams-adapter.js';
 import { TeamsApprovers } from './bot/teams/teams-approvers.js';
 import { teamsMode } from './bot/teams/teams-mode.js';
 import { TeamsDirectory } from './bot/teams/teams-directory.js';
@@ -126,6 +126,7 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     announce: (jobId) => announcer.publishEvent({ eventName: approvalEvent, jobId }),
     logger: logger.child({ component: 'approvals' }),
   };
+  const personOf = (userId: string): string => approvalDeps.policy.personOf(userId);
   const deps: HandlerDeps = {
     catalog: new ModelCatalog(config.modelsDir),
     services,
@@ -136,10 +137,12 @@ export function createShipmate(options: ShipmateOptions): Shipmate {
     policy: approvalDeps.policy,
     decisions: new ApprovalDecisions(approvalDeps),
     audit,
-    jobView: (id) => viewWithApproval(queue, approvals, id),
+    jobView: (id) => viewWithApproval(queue, approvals, id, personOf),
     recentApprovals: async () => {
       const ids = await approvals.recent(50);
-      const views = await Promise.all(ids.map((id) => viewWithApproval(queue, approvals, id)));
+      const views = await Promise.all(
+        ids.map((id) => viewWithApproval(queue, approvals, id, personOf)),
+      );
       return views.filter((view) => view !== undefined);
     },
   };
@@ -327,6 +330,8 @@ function startTeams(options: {
   const { deps, redis, metrics } = options;
   const logger = options.logger.child({ role: 'serve', component: 'teams' });
   const teams = createTeamsAdapter(options.config.teams);
+  const tenantWarning = tenantCheck(options.config.teams);
+  if (tenantWarning !== undefined) logger.warn(tenantWarning);
   if (!teams.authenticated) {
     logger.warn(
       'Teams runs unauthenticated (MICROSOFT_APP_ID is not set): activities are not checked, ' +

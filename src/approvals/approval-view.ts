@@ -25,11 +25,13 @@ export async function viewWithApproval(
   queue: Queue,
   store: ApprovalStore,
   jobId: string,
+  /** The policy's person of a user id: the requester withdraws from any platform. */
+  personOf: (userId: string) => string = (id) => id,
 ): Promise<JobView | undefined> {
   const [queued, record] = await Promise.all([viewJobById(queue, jobId), store.get(jobId)]);
   if (record === undefined) return queued;
 
-  const approval = approvalInfo(record);
+  const approval = approvalInfo(record, personOf);
   if (queued !== undefined) return { ...queued, approval };
   return {
     id: jobId,
@@ -47,7 +49,7 @@ export async function viewWithApproval(
   };
 }
 
-function approvalInfo(record: ApprovalRecord): ApprovalInfo {
+function approvalInfo(record: ApprovalRecord, personOf: (userId: string) => string): ApprovalInfo {
   const name = (d: { userId: string; userName: string }) => d.userName || d.userId;
   return {
     requestedBy: record.data.origin.userName || record.data.origin.userId,
@@ -55,7 +57,9 @@ function approvalInfo(record: ApprovalRecord): ApprovalInfo {
     approvers: record.approvers,
     approvedBy: record.approvedBy.map(name),
     rejectedBy: record.rejectedBy ? name(record.rejectedBy) : undefined,
-    withdrawn: record.rejectedBy?.userId === record.data.origin.userId,
+    withdrawn:
+      record.rejectedBy !== undefined &&
+      personOf(record.rejectedBy.userId) === personOf(record.data.origin.userId),
     reason: record.reason,
     expiresAt: record.expiresAt,
     open: record.state === 'pending',

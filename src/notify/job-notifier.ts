@@ -39,7 +39,7 @@ type ApprovalListener = QueueEventsListener & {
 };
 
 const refTtlSeconds = 30 * 24 * 3600;
-/** Jobs with a status message that is not final yet, by when it was first posted. */
+/** Status messages (`<job>|<platform>:<channel>`) not final yet, by when first written. */
 const openKey = 'shipmate:status:open';
 
 /**
@@ -96,14 +96,22 @@ export class JobNotifier {
   async reconcile(): Promise<void> {
     const redis = this.#options.redis;
     await redis.zremrangebyscore(openKey, '-inf', Date.now() - refTtlSeconds * 1000);
-    const jobIds = await redis.zrange(openKey, -1_000, -1);
+    const members = await redis.zrange(openKey, -1_000, -1);
+    const unplaced = members.filter((member) => !member.includes('|'));
+    if (unplaced.length > 0) await redis.zrem(openKey, ...unplaced);
+    const open = new Set(members.filter((member) => member.includes('|')));
+    const jobIds = new Set([...open].map((member) => member.split('|')[0] ?? ''));
     for (const jobId of jobIds) {
       const view = await this.#view(jobId).catch(() => undefined);
-      if (view === undefined) {
-        await redis.zrem(openKey, jobId);
-        continue;
-      }
-      await Promise.all(placesOf(view).map((place) => this.#refreshPlace(jobId, place, true)));
+      const places = view === undefined ? [] : placesOf(view);
+      const stale = [...open].filter(
+        (member) =>
+          member.startsWith(`${jobId}|`) &&
+          !places.some((place) => finishedKey(jobId, place) === member),
+      );
+      if (stale.length > 0) await redis.zrem(openKey, ...stale);
+      const waiting = places.filter((place) => open.has(finishedKey(jobId, place)));
+      await Promise.all(waiting.map((place) => this.#refreshPlace(jobId, place, true)));
     }
   }
 
@@ -145,6 +153,11 @@ export class JobNotifier {
     return this.#options.view?.(jobId) ?? viewJobById(this.#options.queue, jobId);
   }
 
+  async #markOpen(place: string): Promise<void> {
+    if (this.#options.reconcileMs === undefined) return;
+    await this.#options.redis.zadd(openKey, 'NX', Date.now(), place);
+  }
+
   #pacerOf(sink: StatusSink): ChannelPacer {
     let pacer = this.#pacers.get(sink.platform);
     if (pacer === undefined) {
@@ -176,9 +189,13 @@ export class JobNotifier {
       // Claim the right to post, so two processes never post two messages for one job.
       const claimed = await this.#options.redis.set(refKey, 'pending', 'EX', 60, 'NX');
       if (claimed !== 'OK') return;
+      await this.#markOpen(done);
       const messageId = await sink.post(place.channelId, view).catch(async (error: unknown) => {
         // A channel the platform does not know stays unknown for this job: say so once.
-        if (isShipmateError(error) && error.kind === 'not_found') this.#finished.add(done);
+        if (isShipmateError(error) && error.kind === 'not_found') {
+          this.#finished.add(done);
+          await this.#options.redis.zrem(openKey, done);
+        }
         // Otherwise let the next event try again rather than wait out the claim.
         await this.#options.redis.del(refKey);
         throw error;
@@ -192,11 +209,9 @@ export class JobNotifier {
     this.#shown.set(done, shown);
     if (this.#shown.size > 10_000) this.#shown.delete(this.#shown.keys().next().value ?? '');
 
-    if (place.origin && isFinal(view)) {
-      await this.#options.redis.zrem(openKey, jobId);
-    } else if (place.origin && this.#options.reconcileMs !== undefined) {
-      await this.#options.redis.zadd(openKey, 'NX', Date.now(), jobId);
-    }
+    // Each message stays on the look-again list until it has shown its job's final state.
+    if (isFinal(view)) await this.#options.redis.zrem(openKey, done);
+    else await this.#markOpen(done);
     if (isFinal(view)) {
       // Remember finished jobs so late events cost nothing; forget the oldest past a bound.
       this.#finished.add(done);

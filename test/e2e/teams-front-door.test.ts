@@ -120,6 +120,10 @@ describe('the Teams front door', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(teams.connector.activities(elsewhere.id)).toEqual([]);
     expect(teams.connector.conversations).toEqual([]);
+
+    // Its own tenant, however Teams spells the id, is served.
+    const home = channelThread({ tenantId: teams.tenantId.toUpperCase() });
+    expect((await teams.say('service list', alice, home)).status).toBe(200);
   });
 
   it('answers a body too large to read with a short 413, not a stack trace', async () => {

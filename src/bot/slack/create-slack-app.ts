@@ -33,6 +33,10 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const client = new WebClient(config.botToken, {
     logger,
+    // The default retries one write for about half an hour, holding every later write to the
+    // channel behind it. A few quick tries, then the notifier's look-again (every 30 s) takes
+    // over: the message ends right either way, and other jobs' messages are not held up.
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 5_000 },
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
   });
 

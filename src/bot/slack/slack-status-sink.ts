@@ -8,7 +8,8 @@ import { statusBlocks } from './status-blocks.js';
 
 /**
  * Job status in Slack: chat.postMessage once, chat.update after. The WebClient waits out
- * `429 Retry-After` itself, so a rate-limited update is delayed, never dropped.
+ * `429 Retry-After` itself a few times; past that the notifier's look-again writes the
+ * message again, so a rate-limited update is delayed, never dropped.
  */
 export function createSlackStatusSink(client: WebClient): StatusSink {
   return {

@@ -80,8 +80,35 @@ export function createTeamsAdapter(config: TeamsConfig): TeamsAdapter {
     adapter: new ShipmateCloudAdapter(auth),
     appId: credentials?.appId ?? '',
     authenticated: credentials !== undefined,
-    tenantId: credentials?.appType === 'SingleTenant' ? credentials.tenantId : undefined,
+    tenantId: ownTenant(credentials),
   };
+}
+
+/**
+ * The tenant a single-tenant bot checks activities against. Teams states tenants by id, so a
+ * tenant configured by domain (`contoso.onmicrosoft.com`) cannot be compared: the check is
+ * then off, and start-up says so (see `tenantCheck`).
+ */
+function ownTenant(credentials: TeamsConfig['credentials']): string | undefined {
+  if (credentials?.appType !== 'SingleTenant' || credentials.tenantId === undefined) {
+    return undefined;
+  }
+  return isUuid(credentials.tenantId) ? credentials.tenantId.toLowerCase() : undefined;
+}
+
+/** What start-up says about the tenant check, when it cannot be made. */
+export function tenantCheck(config: TeamsConfig): string | undefined {
+  const credentials = config.credentials;
+  if (credentials?.appType !== 'SingleTenant' || credentials.tenantId === undefined) return;
+  if (isUuid(credentials.tenantId)) return;
+  return (
+    'MICROSOFT_APP_TENANT_ID is a domain, and Teams names tenants by id: activities from ' +
+    'other tenants are not refused. Give the tenant id (a UUID) to turn the check on'
+  );
+}
+
+function isUuid(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
 /**

@@ -44,8 +44,11 @@ export function statusCard(view: JobView, options: StatusCardOptions = {}): Card
 
   const open = view.state === 'awaiting approval' && view.approval?.open === true;
   if (open && options.note === undefined) {
-    // Buttons show only for approvers Teams could name; typing works for everyone.
-    body.push(...textElements(`No buttons? An approver can type \`ml approve ${view.id}\` here.`));
+    // Buttons show only for approvers Teams could name; typing works for everyone. In a
+    // channel Teams delivers a message to the bot only when it mentions the bot.
+    body.push(
+      ...textElements(`No buttons? An approver can send \`@Shipmate approve ${view.id}\`.`),
+    );
   }
   const data = { jobId: view.id };
   const buttons = open ? (options.buttons ?? 'none') : 'none';

@@ -92,7 +92,11 @@ export async function answerCardAction(
       options.budgetMs ?? 4_000,
     ).unref();
   });
-  return Promise.race([work(), budget]);
+  // Whatever fails (Redis away, say) is still answered with a card, never a bare 500.
+  const answered = work().catch((error: unknown) =>
+    cardResponse(textCard(errorReply(error, logger))),
+  );
+  return Promise.race([answered, budget]);
 }
 
 function cardResponse(card: unknown): InvokeResponse {

@@ -94,7 +94,7 @@ export function mountTeamsEndpoint(options: TeamsEndpointOptions): void {
       const response = await teams.adapter.run(authHeader, activity, async (context) => {
         started = true;
         // A single-tenant bot serves its own organisation only, however valid the token.
-        if (teams.tenantId !== undefined && tenantOf(context.activity) !== teams.tenantId) {
+        if (!fromOwnTenant(context.activity, teams.tenantId)) {
           otherTenant = true;
           return;
         }
@@ -103,7 +103,10 @@ export function mountTeamsEndpoint(options: TeamsEndpointOptions): void {
       // Set inside the callback, which the linter cannot see.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (otherTenant) {
-        log.warn({ type: activity.type }, 'refused a Teams activity from another tenant');
+        log.warn(
+          { type: activity.type, tenant: teams.tenantId },
+          'refused a Teams activity from another tenant',
+        );
         res.status(403).json({ error: 'this bot serves one Microsoft Entra tenant only' });
         return;
       }
@@ -150,13 +153,21 @@ function requestProblem(
   return undefined;
 }
 
-/** The tenant an activity comes from, as Teams states it. */
-function tenantOf(activity: Activity): string | undefined {
+/**
+ * True when a single-tenant bot may serve the activity: every tenant id it states (in
+ * `channelData.tenant` and `conversation.tenantId`) is the bot's own, compared without case,
+ * and it states one. A multi-tenant bot serves every tenant.
+ */
+function fromOwnTenant(activity: Activity, own: string | undefined): boolean {
+  if (own === undefined) return true;
   const data = z
     .object({ tenant: z.object({ id: z.string() }).optional() })
     .safeParse(activity.channelData);
   const conversation = activity.conversation as { tenantId?: string } | undefined;
-  return (data.success ? data.data.tenant?.id : undefined) ?? conversation?.tenantId;
+  const stated = [data.success ? data.data.tenant?.id : undefined, conversation?.tenantId].filter(
+    (id): id is string => id !== undefined,
+  );
+  return stated.length > 0 && stated.every((id) => id.toLowerCase() === own.toLowerCase());
 }
 
 /** The activity in a request body, or why it is not one. */

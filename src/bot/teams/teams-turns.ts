@@ -79,8 +79,9 @@ export function createTeamsTurns(
 }
 
 const welcome =
-  'Shipmate is here. Mention @Shipmate or start a message with `ml`, for example ' +
-  '`ml help` or `ml service list`. Keys and tokens are only ever sent in a personal chat.';
+  'Shipmate is here. Mention it with a command, for example `@Shipmate help` or ' +
+  '`@Shipmate service list`; in your personal chat with Shipmate, just type the command. ' +
+  'Keys and tokens are only ever sent in a personal chat.';
 
 async function runMessage(
   activity: Activity,

@@ -109,7 +109,7 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(/^SLACK_SIGNING_SECRET: expected the Slack app signing secret/);
   });
 
-  it('turns Teams authentication on with an app id and password, and knows the password as a secret', () => {
+  it('turns Teams authentication on with an app id and password, a secret it knows', () => {
     const appId = '6d2719ef-b7e2-488c-a309-01b2c122cd2e';
     const tenant = 'fb7aee49-4f32-49f4-b5b7-d294f26e6f8b';
     const config = loadConfig({
@@ -149,8 +149,10 @@ describe('loadConfig', () => {
       BOT_LOGIN_URL: 'http://127.0.0.1:4001/tenant',
     });
     expect(problems).toEqual([
-      "MICROSOFT_APP_TYPE: expected MultiTenant or SingleTenant (UserAssignedMSI is not supported), got 'UserAssignedMSI'",
-      "BOT_LOGIN_URL: expected an https URL (MSAL accepts no other), got 'http://127.0.0.1:4001/tenant'",
+      'MICROSOFT_APP_TYPE: expected MultiTenant or SingleTenant (UserAssignedMSI is not ' +
+        "supported), got 'UserAssignedMSI'",
+      "BOT_LOGIN_URL: expected an https URL (MSAL accepts no other), got '" +
+        "http://127.0.0.1:4001/tenant'",
     ]);
     expect(
       problemsOf({

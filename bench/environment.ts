@@ -30,7 +30,8 @@ const signingSecret = 'bench-signing-secret-0123456789abcdef';
 
 /**
  * Starts a private Redis, the Slack API stub, the Teams stand-ins and `shipmate up` from source
- * with Slack and Teams pointed at them and LOG_LEVEL=warn. Each is registered with `closers` as soon as it runs.
+ * with Slack and Teams pointed at them and LOG_LEVEL=warn. Each is registered with `closers`
+ * as soon as it runs.
  */
 export async function startEnvironment(
   closers: Closers,

@@ -58,7 +58,7 @@ describe('status messages after the chat ingress was away', () => {
     await redis?.stop();
   });
 
-  it('brings a message up to date when its job was decided and ran while serve was down', async () => {
+  it('brings a message up to date when its job was decided and ran with serve down', async () => {
     await chat.send('service delete diabetes');
     const message = await waitFor(
       () =>

@@ -138,7 +138,7 @@ describe('approvals in Teams, and across Teams and Slack', () => {
     await slack?.close();
   });
 
-  it('shows Approve and Reject only to approvers, re-checks every press, and runs once', async () => {
+  it('shows Approve/Reject only to approvers, re-checks every press, and runs once', async () => {
     await say('service delete svc-one');
     const card = await cardWith('delete service svc-one — awaiting approval');
     const posted = card.versions[0]?.attachments as Array<{ content: InvokeAnswer['value'] }>;
@@ -246,7 +246,7 @@ describe('approvals in Teams, and across Teams and Slack', () => {
     );
   });
 
-  it('posts a request asked in Slack to the Teams approvals channel, where it is approved', async () => {
+  it('posts a request asked in Slack to the Teams approvals channel, approved there', async () => {
     const where = { ...approvals, id: approvals.channel?.id ?? approvals.id };
     // Someone mentions the bot in a thread of the channel once: from then on it knows the
     // channel, and can start a new post there.

@@ -39,7 +39,7 @@ describe('the Teams front door', () => {
     await teams?.stop();
   });
 
-  it('deploys a model from a Teams message, its card updated in place until succeeded', async () => {
+  it('deploys a model from a Teams message, its card updated in place to succeeded', async () => {
     const answer = await say('deploy diabetes:1 --name diabetes');
     expect(answer.status).toBe(200);
 

@@ -81,7 +81,7 @@ describe('the Teams front door', () => {
     expect(cardText(refusal)).toMatch(/version/i);
   });
 
-  it('refuses forged, expired, wrong-audience and misdirected tokens with 401, doing nothing', async () => {
+  it('refuses forged, expired, wrong-audience and misdirected tokens with 401', async () => {
     const before = teams.connector.activities().length;
     const attempts = [
       { key: 'wrong' as const },
@@ -150,7 +150,7 @@ describe('the Teams front door', () => {
     expect(JSON.stringify(missing.body)).toMatch(/serviceUrl|channelId/);
   });
 
-  it('paces a burst to about seven writes a second and retries throttled ones, dropping none', async () => {
+  it('paces a burst to about 7 writes a second, retrying throttled ones, dropping none', async () => {
     const burst = channelThread({ tenantId: teams.tenantId });
     teams.connector.failNext({ status: 429, count: 2, retryAfterSeconds: 1, method: 'POST' });
     teams.connector.failNext({ status: 412, count: 1, method: 'POST' });

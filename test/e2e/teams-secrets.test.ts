@@ -100,7 +100,7 @@ describe('keys and tokens in Teams', () => {
     expectKeysOnlyInPersonalChats();
   });
 
-  it('hands a regenerated key to the asker privately; the channel card never holds it', async () => {
+  it('hands a new key to the asker privately; the channel card never holds it', async () => {
     const before = seen();
     await say('keys regen diabetes --key primary');
     const card = await said(channel.id, 'regenerate the primary key of diabetes', before);
@@ -132,7 +132,7 @@ describe('keys and tokens in Teams', () => {
     expect(JSON.stringify(inChannel)).not.toContain(alice.aadObjectId);
   });
 
-  it('says how to open a personal chat, and shows no key, when Teams will not open one', async () => {
+  it('says how to open a personal chat, showing no key, when Teams opens none', async () => {
     teams.connector.refuseConversations(true);
     const before = seen();
     await say('keys show diabetes', bob);

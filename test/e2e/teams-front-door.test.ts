@@ -150,7 +150,7 @@ describe('the Teams front door', () => {
     expect(JSON.stringify(missing.body)).toMatch(/serviceUrl|channelId/);
   });
 
-  it('paces a burst to about 7 writes a second, retrying throttled ones, dropping none', async () => {
+  it('paces a burst to about 7 writes a second, retries throttled ones, drops none', async () => {
     const burst = channelThread({ tenantId: teams.tenantId });
     teams.connector.failNext({ status: 429, count: 2, retryAfterSeconds: 1, method: 'POST' });
     teams.connector.failNext({ status: 412, count: 1, method: 'POST' });

@@ -1,12 +1,22 @@
 import net from 'node:net';
 
-/** True for an address or name that stays on this machine (127.0.0.0/8, ::1, localhost). */
+/**
+ * True for a name or address that stays on this machine: `localhost`, 127.0.0.0/8, `::1` or an
+ * IPv4-mapped 127 address, in any case or bracketing. An empty host is not one.
+ */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (bare === 'localhost') return true;
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost' || bare === 'localhost.') return true;
+
   if (net.isIPv4(bare)) return bare.startsWith('127.');
-  if (net.isIPv6(bare)) return bare === '::1' || /^::ffff:127\./i.test(bare);
-  return false;
+  if (!net.isIPv6(bare)) return false;
+
+  // The WHATWG URL parser writes IPv6 in one canonical compressed form.
+  const canonical = new URL(`http://[${bare}]/`).hostname;
+  return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
 }
 
 /** True for a URL whose host is a loopback address. */

@@ -27,9 +27,12 @@ const principal = z
 
 /** AAD object ids are case-insensitive: Teams sends them in lower case, people paste either. */
 export function normalizeUserId(id: string): string {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    ? id.toLowerCase()
-    : id;
+  return isGuid(id) ? id.toLowerCase() : id;
+}
+
+/** True for an id in GUID form (AAD object and tenant ids), in either case. */
+export function isGuid(text: string): boolean {
+  return z.guid().safeParse(text).success;
 }
 
 /** A command kind (`deploy`, `service.delete`, …) or `*` for every kind. */

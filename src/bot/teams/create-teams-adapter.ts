@@ -13,6 +13,7 @@ import {
   type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
 
+import { isGuid } from '../../approvals/policy-schema.js';
 import type { TeamsConfig } from '../../platform/config.js';
 
 /**
@@ -93,22 +94,18 @@ function ownTenant(credentials: TeamsConfig['credentials']): string | undefined 
   if (credentials?.appType !== 'SingleTenant' || credentials.tenantId === undefined) {
     return undefined;
   }
-  return isUuid(credentials.tenantId) ? credentials.tenantId.toLowerCase() : undefined;
+  return isGuid(credentials.tenantId) ? credentials.tenantId.toLowerCase() : undefined;
 }
 
 /** What start-up says about the tenant check, when it cannot be made. */
 export function tenantCheck(config: TeamsConfig): string | undefined {
   const credentials = config.credentials;
   if (credentials?.appType !== 'SingleTenant' || credentials.tenantId === undefined) return;
-  if (isUuid(credentials.tenantId)) return;
+  if (isGuid(credentials.tenantId)) return;
   return (
     'MICROSOFT_APP_TENANT_ID is a domain, and Teams names tenants by id: activities from ' +
     'other tenants are not refused. Give the tenant id (a UUID) to turn the check on'
   );
-}
-
-function isUuid(text: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 
-import { normalizeUserId } from '../../approvals/policy-schema.js';
+import { isGuid, normalizeUserId } from '../../approvals/policy-schema.js';
 
 /** Who sent an activity, as policy and the audit log name them. */
 export interface TeamsSender {
@@ -11,8 +11,6 @@ export interface TeamsSender {
   userName: string;
 }
 
-const aadObjectIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The sender of an activity. Teams names every user by an AAD object id, a UUID; anything else
  * (the Emulator's ids) is prefixed `teams:`, so no Teams sender can ever pass for a Slack
@@ -22,7 +20,6 @@ const aadObjectIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 export function senderOf(activity: Pick<Activity, 'from'>): TeamsSender {
   const from = activity.from as { id: string; name?: string; aadObjectId?: string };
   const aad = from.aadObjectId;
-  const aadObjectId =
-    aad !== undefined && aadObjectIdPattern.test(aad) ? normalizeUserId(aad) : undefined;
+  const aadObjectId = aad !== undefined && isGuid(aad) ? normalizeUserId(aad) : undefined;
   return { aadObjectId, userId: aadObjectId ?? `teams:${from.id}`, userName: from.name ?? '' };
 }

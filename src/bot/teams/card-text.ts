@@ -68,3 +68,14 @@ export function textCard(text: string): CardElement {
 export function cardAttachment(card: CardElement): { contentType: string; content: unknown } {
   return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
 }
+
+/**
+ * A message holding one text card. The summary is what a notification or the chat list shows
+ * instead of "Card": the first line, unless the text must not be previewed (a key).
+ */
+export function textActivity(
+  text: string,
+  summary = text.split('\n')[0]?.slice(0, 200) ?? '',
+): { type: 'message'; summary: string; attachments: Array<ReturnType<typeof cardAttachment>> } {
+  return { type: 'message', summary, attachments: [cardAttachment(textCard(text))] };
+}

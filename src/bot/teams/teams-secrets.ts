@@ -4,7 +4,7 @@ import { keyHandoffText } from '../../handlers/key-handoff.js';
 import type { HandlerDeps } from '../../handlers/handler-deps.js';
 import type { Logger } from '../../platform/logger.js';
 import type { JobView } from '../../queue/job-view.js';
-import { cardAttachment, textCard } from './card-text.js';
+import { textActivity } from './card-text.js';
 import type { TeamsDirectory } from './teams-directory.js';
 import type { TeamsOutbox } from './teams-outbox.js';
 
@@ -51,7 +51,7 @@ export class TeamsSecrets {
     const { outbox, directory } = this.#options;
     const here = await directory.conversation(to.conversationId);
     if (here?.conversation.conversationType === 'personal') {
-      await outbox.send(to.conversationId, privateActivity(text, summary));
+      await outbox.send(to.conversationId, textActivity(text, summary));
       return undefined;
     }
 
@@ -59,7 +59,7 @@ export class TeamsSecrets {
     try {
       if (user === undefined) throw new Error('this Teams user was never seen');
       const personal = await outbox.personalChat(user);
-      await outbox.send(personal, privateActivity(text, summary));
+      await outbox.send(personal, textActivity(text, summary));
     } catch (error) {
       this.#options.logger.warn(
         { err: error, userId: to.userId },
@@ -95,17 +95,13 @@ export class TeamsSecrets {
       text,
     );
     if (answer === howToOpenPersonalChat) {
-      await outbox.send(origin.channelId, {
-        type: 'message',
-        attachments: [
-          cardAttachment(
-            textCard(
-              `The new key of ${view.data.service} is ready, but Shipmate could not reach ` +
-                `${origin.userName || 'you'} in a personal chat. ${howToOpenPersonalChat}`,
-            ),
-          ),
-        ],
-      });
+      await outbox.send(
+        origin.channelId,
+        textActivity(
+          `The new key of ${view.data.service} is ready, but Shipmate could not reach ` +
+            `${origin.userName || 'you'} in a personal chat. ${howToOpenPersonalChat}`,
+        ),
+      );
     }
   }
 }
@@ -115,7 +111,3 @@ export const howToOpenPersonalChat =
   'open one with you. Open Teams, start a new chat with Shipmate (or add the Shipmate app ' +
   'for yourself from Apps), and ask there, for example `ml keys show <service>`. Nothing ' +
   'secret was shown.';
-
-function privateActivity(text: string, summary: string) {
-  return { type: 'message' as const, summary, attachments: [cardAttachment(textCard(text))] };
-}

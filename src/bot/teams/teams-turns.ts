@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { jobIdFor } from '../../queue/job-id.js';
 import { errorReply } from '../error-reply.js';
-import { cardAttachment, textCard } from './card-text.js';
+import { textActivity } from './card-text.js';
 import { answerCardAction } from './teams-card-actions.js';
 import type { TeamsApprovers } from './teams-approvers.js';
 import { teamsCommandText } from './teams-command-text.js';
@@ -164,11 +164,7 @@ async function deliver(
 
 async function say(outbox: TeamsOutbox, where: Where, text: string, logger: Logger): Promise<void> {
   await outbox
-    .send(where, {
-      type: 'message',
-      summary: text.split('\n')[0]?.slice(0, 200) ?? '',
-      attachments: [cardAttachment(textCard(text))],
-    })
+    .send(where, textActivity(text))
     .catch((error: unknown) => logger.warn({ err: error }, 'could not answer in Teams'));
 }
 

@@ -16,7 +16,7 @@ export async function handleAudit(
     };
   }
   const title = service ? `Audit log of ${service}, newest first:` : 'Audit log, newest first:';
-  return { kind: 'ephemeral', text: [title, ...entries.map(entryLine)].join('\n') };
+  return { kind: 'private', text: [title, ...entries.map(entryLine)].join('\n') };
 }
 
 /** One audit entry as one chat line. */

@@ -15,5 +15,11 @@ export type Reply =
   | { kind: 'ephemeral'; text: string }
   /** Holds a key or token: only ever ephemeral or in a personal chat, never a channel. */
   | { kind: 'secret'; text: string }
+  /**
+   * No secret, but about people and conversations everywhere (the audit log): shown only to
+   * the asker as well, so where a platform cannot reply privately in a channel, it goes to a
+   * personal chat like a secret.
+   */
+  | { kind: 'private'; text: string }
   /** A job was queued; its status message in the channel follows. */
   | { kind: 'job'; jobId: string; text: string };

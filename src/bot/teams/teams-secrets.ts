@@ -43,11 +43,7 @@ export class TeamsSecrets {
    * Sends `text` privately; resolves to what to say where it was asked, if anything. The
    * summary is what a notification shows, so it never holds the text itself.
    */
-  async deliver(
-    to: SecretRecipient,
-    text: string,
-    summary = 'A key or token from Shipmate (only in this chat)',
-  ): Promise<string | undefined> {
+  async deliver(to: SecretRecipient, text: string, summary: string): Promise<string | undefined> {
     const { outbox, directory } = this.#options;
     const here = await directory.conversation(to.conversationId);
     if (here?.conversation.conversationType === 'personal') {
@@ -93,6 +89,7 @@ export class TeamsSecrets {
     const answer = await this.deliver(
       { userId: origin.userId, conversationId: origin.channelId },
       text,
+      'A key or token from Shipmate (only in this chat)',
     );
     if (answer === howToOpenPersonalChat) {
       await outbox.send(

@@ -129,13 +129,14 @@ async function runMessage(
     await say(options.outbox, here, errorReply(error, logger), logger);
     return;
   }
-  // The audit log names people and conversations from everywhere: the asker's eyes only.
-  const audit = command.kind === 'audit';
-  await deliver(audit ? { kind: 'secret', text: reply.text } : reply, request, here, options, {
-    logger,
-    summary: audit ? 'Audit log entries from Shipmate (only in this chat)' : undefined,
-  });
+  await deliver(reply, request, here, options, logger);
 }
+
+/** What a notification shows of a private answer: never its text. */
+const privateSummaries = {
+  secret: 'A key or token from Shipmate (only in this chat)',
+  private: 'Audit log entries from Shipmate (only in this chat)',
+} as const;
 
 /**
  * A job this very request queued gets its status card in the conversation, which says all
@@ -146,15 +147,14 @@ async function deliver(
   request: ChatRequest,
   here: Where,
   options: TeamsTurnsOptions,
-  how: { logger: Logger; summary: string | undefined },
+  logger: Logger,
 ): Promise<void> {
-  const { logger } = how;
   if (reply.kind === 'job' && reply.jobId === jobIdFor(originOf(request))) return;
-  if (reply.kind === 'secret') {
+  if (reply.kind === 'secret' || reply.kind === 'private') {
     const answer = await options.secrets.deliver(
       { userId: request.userId, conversationId: request.channelId },
       reply.text,
-      how.summary,
+      privateSummaries[reply.kind],
     );
     if (answer !== undefined) await say(options.outbox, here, answer, logger);
     return;

@@ -73,7 +73,7 @@ export class TeamsDirectory {
     const { conversation, from } = activity;
     const writes = this.#redis.multi();
     writes.set(conversationKey(conversation.id), JSON.stringify(reference), 'EX', ttlSeconds);
-    const channelId = conversation.id.split(';')[0] ?? conversation.id;
+    const channelId = channelOf(conversation.id);
     if (channelId !== conversation.id) {
       const channel = { ...reference, conversation: { ...reference.conversation, id: channelId } };
       writes.set(conversationKey(channelId), JSON.stringify(channel), 'EX', ttlSeconds);
@@ -119,6 +119,11 @@ export class TeamsDirectory {
       .set(conversationKey(reference.conversation.id), JSON.stringify(reference), 'EX', ttlSeconds)
       .exec();
   }
+}
+
+/** The channel of a channel thread (`19:…;messageid=…`); any other id as it is. */
+export function channelOf(conversationId: string): string {
+  return conversationId.split(';')[0] ?? conversationId;
 }
 
 /** The reference of an incoming activity: where a reply to it goes. */

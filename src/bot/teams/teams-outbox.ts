@@ -12,7 +12,12 @@ import {
 import { ChannelPacer } from '../../notify/channel-pacer.js';
 import { NotFoundError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import type { StoredReference, TeamsDirectory, TeamsUser } from './teams-directory.js';
+import {
+  channelOf,
+  type StoredReference,
+  type TeamsDirectory,
+  type TeamsUser,
+} from './teams-directory.js';
 
 /** Options for {@link TeamsOutbox}. */
 export interface TeamsOutboxOptions {
@@ -84,7 +89,8 @@ export class TeamsOutbox {
           token = page.continuationToken;
         } while (token !== undefined && token !== '' && members.length < 10_000);
       },
-      rosterOf(conversationId),
+      // A channel thread has the channel's roster.
+      channelOf(conversationId),
     );
     return members;
   }
@@ -198,11 +204,6 @@ export type Where = string | StoredReference;
 
 function idOf(where: Where): string {
   return typeof where === 'string' ? where : where.conversation.id;
-}
-
-/** A channel thread (`19:…;messageid=…`) has the channel's roster. */
-function rosterOf(conversationId: string): string {
-  return conversationId.split(';')[0] ?? conversationId;
 }
 
 /** The HTTP status of a failed connector call (a RestError from the SDK's pipeline). */
